@@ -1,0 +1,17 @@
+"""Shared helpers of the Representation Learning course (data, evaluation, plotting, training, profiles).
+
+Method code (models, losses, training steps) lives in each week's notebook; this package holds
+only what every week needs around it.
+"""
+from .data import (DatasetUnavailableError, DigitsImages, IMAGE_DATASETS, class_names, data_root,
+                   dataset_to_tensors, download_file, fetching, image_dataset, load_hf_dataset, make_loader)
+from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
+                         fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
+from .metrics import check_metrics, load_expected
+from .plotting import (plot_bars, plot_histogram, plot_history, plot_roc, plot_tsne, show_images,
+                       show_neighbors, show_reconstructions)
+from .profiles import Config, get_device, get_profile, make_config, profile_banner, set_seed
+from .training import (History, ModelEMA, MovingAverage, cosine_schedule, count_parameters, fit, load_best,
+                       load_checkpoint, save_checkpoint, to_device, warmup_cosine_lambda)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

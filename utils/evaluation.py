@@ -1,0 +1,177 @@
+"""Evaluation of representations: features, linear probe, kNN, clustering and OOD metrics (in %)."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+ArrayLike = Any  # numpy array, torch tensor or list
+
+
+def _tensor(x: ArrayLike, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """Convert numpy/list/tensor input to a CPU-detached torch tensor."""
+    t = x.detach() if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+    return t.to(dtype) if dtype is not None else t
+
+
+def _numpy(x: ArrayLike) -> np.ndarray:
+    """Convert tensor/list input to a numpy array."""
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+@torch.inference_mode()
+def extract_features(model: nn.Module | Callable, loader: Iterable, device: torch.device | str = "cpu",
+                     *, flatten: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """Run ``model`` over ``loader`` in eval/inference mode; return CPU ``(features, labels)``."""
+    was_training = getattr(model, "training", False)
+    if isinstance(model, nn.Module):
+        model.eval()
+    feats, labels = [], []
+    try:
+        for batch in loader:
+            x, y = (batch[0], batch[1]) if isinstance(batch, (list, tuple)) else (batch, None)
+            out = model(x.to(device, non_blocking=True))
+            feats.append((out.flatten(1) if flatten else out).float().cpu())
+            if y is not None:
+                labels.append(torch.as_tensor(y).cpu())
+    finally:
+        if isinstance(model, nn.Module):
+            model.train(was_training)
+    return torch.cat(feats), (torch.cat(labels) if labels else torch.empty(0, dtype=torch.long))
+
+
+def linear_probe(train_x: ArrayLike, train_y: ArrayLike, test_x: ArrayLike, test_y: ArrayLike, *,
+                 l2: float = 1e-4, max_iter: int = 100, tol: float = 1e-4, standardize: bool = True,
+                 device: torch.device | str | None = None) -> dict[str, Any]:
+    """Fit multinomial logistic regression on frozen features with full-batch L-BFGS; accuracies in %.
+
+    Objective: mean cross-entropy + ``l2``/2 * ||W||^2 on features standardised with the train
+    statistics (bias not penalised). Returns ``train_acc``, ``test_acc``, ``train_loss``,
+    ``test_loss``, ``iterations`` and the fitted ``classifier`` (an ``nn.Linear`` that expects
+    the *standardised* features) with the ``mean``/``std`` used.
+    """
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    xtr, xte = _tensor(train_x, torch.float32).to(device), _tensor(test_x, torch.float32).to(device)
+    ytr, yte = _tensor(train_y, torch.long).to(device), _tensor(test_y, torch.long).to(device)
+    if standardize:
+        mean, std = xtr.mean(0, keepdim=True), xtr.std(0, keepdim=True).clamp_min(1e-6)
+    else:
+        mean, std = torch.zeros(1, xtr.shape[1], device=device), torch.ones(1, xtr.shape[1], device=device)
+    xtr, xte = (xtr - mean) / std, (xte - mean) / std
+    num_classes = int(max(ytr.max().item(), yte.max().item())) + 1
+    clf = nn.Linear(xtr.shape[1], num_classes).to(device)
+    nn.init.zeros_(clf.weight)
+    nn.init.zeros_(clf.bias)
+    opt = torch.optim.LBFGS(clf.parameters(), lr=1.0, max_iter=max_iter, history_size=10,
+                            tolerance_grad=tol, tolerance_change=1e-9, line_search_fn="strong_wolfe")
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(clf(xtr), ytr) + 0.5 * l2 * clf.weight.pow(2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    with torch.no_grad():
+        logits_tr, logits_te = clf(xtr), clf(xte)
+        result = {
+            "train_acc": (logits_tr.argmax(1) == ytr).float().mean().item() * 100,
+            "test_acc": (logits_te.argmax(1) == yte).float().mean().item() * 100,
+            "train_loss": F.cross_entropy(logits_tr, ytr).item(),
+            "test_loss": F.cross_entropy(logits_te, yte).item(),
+        }
+    result.update(iterations=opt.state[opt._params[0]].get("n_iter", 0), classifier=clf.cpu(),
+                  mean=mean.cpu(), std=std.cpu())
+    return result
+
+
+@torch.inference_mode()
+def cosine_topk(query: ArrayLike, keys: ArrayLike, k: int, *, exclude_self: bool = False,
+                chunk_size: int = 1024, device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Top-``k`` cosine similarities and indices of ``keys`` for each query, computed in chunks.
+
+    With ``exclude_self=True`` (query and keys are the same set) the item itself is never returned.
+    """
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    keys_n = F.normalize(_tensor(keys, torch.float32).to(device), dim=1)
+    query_t = _tensor(query, torch.float32)
+    sims, idxs = [], []
+    for start in range(0, len(query_t), chunk_size):
+        q = F.normalize(query_t[start:start + chunk_size].to(device), dim=1)
+        s = q @ keys_n.T
+        if exclude_self:
+            rows = torch.arange(len(q), device=device)
+            s[rows, rows + start] = -float("inf")
+        top = s.topk(k, dim=1)
+        sims.append(top.values.cpu())
+        idxs.append(top.indices.cpu())
+    return torch.cat(sims), torch.cat(idxs)
+
+
+def knn_accuracy(train_x: ArrayLike, train_y: ArrayLike, test_x: ArrayLike, test_y: ArrayLike,
+                 k: int = 1, *, chunk_size: int = 1024, device: torch.device | str | None = None) -> float:
+    """Accuracy (%) of a cosine-similarity k-NN classifier (majority vote, ties by summed similarity)."""
+    train_y_t, test_y_t = _tensor(train_y, torch.long), _tensor(test_y, torch.long)
+    sims, idx = cosine_topk(test_x, train_x, k, chunk_size=chunk_size, device=device)
+    neighbour_labels = train_y_t[idx]  # (N_test, k)
+    num_classes = int(max(train_y_t.max().item(), test_y_t.max().item())) + 1
+    votes = torch.zeros(len(idx), num_classes)
+    votes.scatter_add_(1, neighbour_labels, torch.ones_like(sims))
+    votes.scatter_add_(1, neighbour_labels, 1e-3 * sims.clamp(-1, 1) / k)  # tie-break, never overturns a count
+    return (votes.argmax(1) == test_y_t).float().mean().item() * 100
+
+
+def clustering_accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Accuracy (%) under the best one-to-one matching of clusters to classes (Hungarian, scipy)."""
+    from scipy.optimize import linear_sum_assignment
+
+    y_true, y_pred = _numpy(y_true).astype(np.int64), _numpy(y_pred).astype(np.int64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred differ in shape: {y_true.shape} vs {y_pred.shape}")
+    _, t = np.unique(y_true, return_inverse=True)
+    _, p = np.unique(y_pred, return_inverse=True)
+    counts = np.zeros((p.max() + 1, t.max() + 1), dtype=np.int64)
+    np.add.at(counts, (p, t), 1)
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    return counts[rows, cols].sum() / len(y_true) * 100
+
+
+def clustering_metrics(y_true: ArrayLike, y_pred: ArrayLike) -> dict[str, float]:
+    """Clustering accuracy, NMI and ARI, all in %."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    y_true, y_pred = _numpy(y_true), _numpy(y_pred)
+    return {"acc": clustering_accuracy(y_true, y_pred),
+            "nmi": normalized_mutual_info_score(y_true, y_pred) * 100,
+            "ari": adjusted_rand_score(y_true, y_pred) * 100}
+
+
+def _ood_labels_scores(score_in: ArrayLike, score_out: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Stack scores with in-distribution as the positive class (label 1)."""
+    s_in, s_out = _numpy(score_in).astype(np.float64).ravel(), _numpy(score_out).astype(np.float64).ravel()
+    return np.r_[np.ones(len(s_in)), np.zeros(len(s_out))], np.r_[s_in, s_out]
+
+
+def auroc(score_in: ArrayLike, score_out: ArrayLike) -> float:
+    """Area under the ROC curve (%) with in-distribution positive (higher score = more in-distribution)."""
+    from sklearn.metrics import roc_auc_score
+
+    labels, scores = _ood_labels_scores(score_in, score_out)
+    return roc_auc_score(labels, scores) * 100
+
+
+def fpr_at_tpr(score_in: ArrayLike, score_out: ArrayLike, tpr: float = 0.95) -> float:
+    """False-positive rate (%) on OOD data at the threshold that keeps ``tpr`` of in-distribution data."""
+    from sklearn.metrics import roc_curve
+
+    labels, scores = _ood_labels_scores(score_in, score_out)
+    fprs, tprs, _ = roc_curve(labels, scores)
+    return float(fprs[np.searchsorted(tprs, tpr, side="left")]) * 100
+
+
+def ood_metrics(score_in: ArrayLike, score_out: ArrayLike) -> dict[str, float]:
+    """AUROC and FPR at 95 % TPR, both in %."""
+    return {"auroc": auroc(score_in, score_out), "fpr95": fpr_at_tpr(score_in, score_out, 0.95)}

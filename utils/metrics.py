@@ -1,0 +1,77 @@
+"""Stored expectations: ``expected_metrics.json`` per week and the check every notebook ends with."""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+METRICS_OUT_ENV = "COURSE_METRICS_OUT"  # set by `python -m utils.run` to collect verdicts
+
+
+def load_expected(path: Path | str, profile: str) -> dict[str, dict[str, Any]]:
+    """Read the ``profile`` section of an ``expected_metrics.json`` and validate each spec."""
+    with open(path) as handle:
+        data = json.load(handle)
+    if profile not in data:
+        raise KeyError(f"{path} has no {profile!r} section (sections: {sorted(k for k in data if not k.startswith('_'))})")
+    section = {k: v for k, v in data[profile].items() if not k.startswith("_")}
+    for name, spec in section.items():
+        kinds = {"value", "min", "max"} & set(spec)
+        if not kinds or ("value" in spec and ("tolerance" not in spec or len(kinds) > 1)):
+            raise ValueError(f"{path} [{profile}] {name}: a spec is {{'value', 'tolerance'}}, {{'min'}}, {{'max'}} "
+                             f"or {{'min', 'max'}}; got {spec}")
+    return section
+
+
+def _describe(spec: Mapping[str, Any]) -> str:
+    """Human-readable form of one expectation."""
+    if "value" in spec:
+        return f"{spec['value']:g} ± {spec['tolerance']:g}"
+    if "min" in spec and "max" in spec:
+        return f"in [{spec['min']:g}, {spec['max']:g}]"
+    return f">= {spec['min']:g}" if "min" in spec else f"<= {spec['max']:g}"
+
+
+def _passes(value: float, spec: Mapping[str, Any]) -> bool:
+    """Whether a measured value satisfies one expectation."""
+    if value is None or not math.isfinite(value):
+        return False
+    if "value" in spec:
+        return abs(value - spec["value"]) <= spec["tolerance"]
+    return spec.get("min", -math.inf) <= value <= spec.get("max", math.inf)
+
+
+def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str) -> list[dict[str, Any]]:
+    """Print a table (metric, expected, measured, verdict) and raise ``AssertionError`` on any failure.
+
+    Every expected metric must be measured; measured metrics without an expectation are shown as
+    ``info``. Returns the table rows.
+    """
+    expected = load_expected(path, profile)
+    rows = []
+    for name, spec in expected.items():
+        value = measured.get(name)
+        value = None if value is None else float(value)
+        verdict = "MISSING" if value is None else ("pass" if _passes(value, spec) else "FAIL")
+        rows.append({"metric": name, "expected": _describe(spec), "measured": value, "verdict": verdict,
+                     "note": spec.get("note", "")})
+    for name in sorted(set(measured) - set(expected)):
+        rows.append({"metric": name, "expected": "-", "measured": float(measured[name]), "verdict": "info", "note": ""})
+    width = max([len(r["metric"]) for r in rows] + [6])
+    lines = [f"Expected metrics ({profile} profile) from {Path(path).name}",
+             f"{'metric':<{width}}  {'expected':>18}  {'measured':>10}  verdict", "-" * (width + 42)]
+    for r in rows:
+        shown = "-" if r["measured"] is None else f"{r['measured']:.4g}"
+        lines.append(f"{r['metric']:<{width}}  {r['expected']:>18}  {shown:>10}  {r['verdict']}")
+    table = "\n".join(lines)
+    print(table)
+    failed = [r["metric"] for r in rows if r["verdict"] in ("FAIL", "MISSING")]
+    if out := os.environ.get(METRICS_OUT_ENV):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps({"profile": profile, "rows": rows, "passed": not failed}, indent=2))
+    if failed:
+        raise AssertionError(f"{len(failed)} metric(s) did not meet expectations: {', '.join(failed)}\n{table}")
+    print(f"All {len(expected)} expected metrics hold.")
+    return rows

@@ -1,0 +1,218 @@
+"""Figures the notebooks rely on; every function draws, titles and labels one figure and returns it."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+ArrayLike = Any
+
+
+def _np(x: ArrayLike) -> np.ndarray:
+    """Tensor or list to numpy."""
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def to_display(images: ArrayLike, mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> np.ndarray:
+    """Un-normalise ``(N, C, H, W)`` images and return ``(N, H, W, C)`` floats clipped to [0, 1]."""
+    imgs = _np(images).astype(np.float32)
+    if imgs.ndim == 3:
+        imgs = imgs[None]
+    if std is not None:
+        imgs = imgs * np.asarray(std, dtype=np.float32).reshape(1, -1, 1, 1)
+    if mean is not None:
+        imgs = imgs + np.asarray(mean, dtype=np.float32).reshape(1, -1, 1, 1)
+    return np.clip(imgs.transpose(0, 2, 3, 1), 0, 1)
+
+
+def _imshow(ax: plt.Axes, img: np.ndarray, **kwargs: Any) -> None:
+    """Show one HWC image (grey if single-channel) without axes."""
+    ax.imshow(img[..., 0] if img.shape[-1] == 1 else img, cmap="gray" if img.shape[-1] == 1 else None, **kwargs)
+    ax.axis("off")
+
+
+def show_images(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols: int = 8, title: str = "",
+                mean: Sequence[float] | None = None, std: Sequence[float] | None = None,
+                size: float = 1.6) -> plt.Figure:
+    """Grid of images (un-normalised with ``mean``/``std``), each with an optional caption."""
+    imgs = to_display(images, mean, std)
+    ncols = min(ncols, len(imgs))
+    nrows = int(np.ceil(len(imgs) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < len(imgs):
+            _imshow(ax, imgs[i])
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
+        else:
+            ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def show_reconstructions(originals: ArrayLike, reconstructions: ArrayLike, *, n: int = 8, title: str = "",
+                         mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> plt.Figure:
+    """Rows: originals, reconstructions, per-pixel L1 |x - x'| and L2 (x - x')^2 maps (channel mean)."""
+    orig, rec = to_display(originals[:n], mean, std), to_display(reconstructions[:n], mean, std)
+    l1, l2 = np.abs(orig - rec).mean(-1), ((orig - rec) ** 2).mean(-1)
+    rows = [("original", orig, {}), ("reconstruction", rec, {}),
+            ("L1 difference", l1[..., None], {"vmin": 0, "vmax": max(l1.max(), 1e-8)}),
+            ("L2 difference", l2[..., None], {"vmin": 0, "vmax": max(l2.max(), 1e-8)})]
+    fig, axes = plt.subplots(4, len(orig), figsize=(1.6 * len(orig), 7), squeeze=False)
+    for r, (name, imgs, kw) in enumerate(rows):
+        for c in range(len(orig)):
+            ax = axes[r, c]
+            if imgs.shape[-1] == 1 and kw:
+                ax.imshow(imgs[c, ..., 0], cmap="magma", **kw)
+                ax.axis("off")
+            else:
+                _imshow(ax, imgs[c])
+        axes[r, 0].set_title(name, loc="left", fontsize=10)
+    fig.suptitle(title or "Originals, reconstructions and their per-pixel differences")
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def plot_history(history: Mapping[str, Sequence[float]], keys: Sequence[str] | None = None, *,
+                 title: str = "Training curves", xlabel: str = "epoch") -> plt.Figure:
+    """Line plot of per-epoch metrics; losses and other metrics go on separate panels."""
+    keys = [k for k in (keys or history) if k not in ("epoch", "seconds") and len(history[k]) > 0]
+    groups = [[k for k in keys if "loss" in k], [k for k in keys if "loss" not in k]]
+    groups = [g for g in groups if g]
+    fig, axes = plt.subplots(1, len(groups), figsize=(5.5 * len(groups), 3.6), squeeze=False)
+    for ax, group in zip(axes[0], groups):
+        for key in group:
+            values = history[key]
+            ax.plot(np.arange(1, len(values) + 1), values, marker="o" if len(values) < 30 else None,
+                    markersize=3, label=key)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("loss" if "loss" in group[0] else "value")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def tsne_embed(features: ArrayLike, *, perplexity: float = 30.0, seed: int = 0, metric: str = "cosine") -> np.ndarray:
+    """2-D t-SNE embedding of features (scikit-learn, PCA init)."""
+    from sklearn.manifold import TSNE
+
+    feats = _np(features).astype(np.float32)
+    perplexity = min(perplexity, max(5.0, (len(feats) - 1) / 3))
+    return TSNE(2, perplexity=perplexity, metric=metric, init="pca", random_state=seed).fit_transform(feats)
+
+
+def plot_tsne(features: ArrayLike, labels: ArrayLike, class_names: Sequence[str] | None = None, *,
+              title: str = "t-SNE of features", max_points: int = 3000, perplexity: float = 30.0,
+              seed: int = 0) -> plt.Figure:
+    """t-SNE scatter of (a random subset of) features coloured by class, with a class legend."""
+    feats, labels = _np(features), _np(labels).astype(int)
+    if len(feats) > max_points:
+        keep = np.random.default_rng(seed).choice(len(feats), max_points, replace=False)
+        feats, labels = feats[keep], labels[keep]
+    emb = tsne_embed(feats, perplexity=perplexity, seed=seed)
+    classes = np.unique(labels)
+    cmap = plt.get_cmap("tab10" if len(classes) <= 10 else "tab20")
+    fig, ax = plt.subplots(figsize=(7, 6))
+    for i, c in enumerate(classes):
+        m = labels == c
+        name = class_names[c] if class_names is not None and 0 <= c < len(class_names) else str(c)
+        ax.scatter(emb[m, 0], emb[m, 1], s=6, color=cmap(i % cmap.N), label=name, alpha=0.8)
+    ax.set_title(title)
+    ax.set_xlabel("t-SNE 1")
+    ax.set_ylabel("t-SNE 2")
+    if len(classes) <= 20:
+        ax.legend(markerscale=3, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5), title="class")
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def show_neighbors(queries: ArrayLike, neighbors: ArrayLike, *, title: str = "Nearest neighbours",
+                   mean: Sequence[float] | None = None, std: Sequence[float] | None = None,
+                   query_titles: Sequence[str] | None = None,
+                   neighbor_titles: Sequence[Sequence[str]] | None = None) -> plt.Figure:
+    """One row per query: the query image (framed) followed by its ``k`` neighbours ``(Q, k, C, H, W)``."""
+    q = to_display(queries, mean, std)
+    nb = _np(neighbors)
+    k = nb.shape[1]
+    fig, axes = plt.subplots(len(q), k + 1, figsize=(1.5 * (k + 1), 1.6 * len(q)), squeeze=False)
+    for r in range(len(q)):
+        _imshow(axes[r, 0], q[r])
+        axes[r, 0].set_title(query_titles[r] if query_titles else "query", fontsize=8, color="tab:red")
+        row = to_display(nb[r], mean, std)
+        for c in range(k):
+            _imshow(axes[r, c + 1], row[c])
+            if neighbor_titles is not None:
+                axes[r, c + 1].set_title(neighbor_titles[r][c], fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def plot_histogram(values: ArrayLike, *, bins: int | Sequence[float] | None = None, discrete: bool = False,
+                   title: str = "Histogram", xlabel: str = "value", ylabel: str = "count") -> plt.Figure:
+    """Histogram of values; ``discrete=True`` draws one bar per integer value (e.g. cluster sizes)."""
+    v = _np(values).ravel()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    if discrete:
+        v = v.astype(int)
+        counts = np.bincount(v - v.min())
+        ax.bar(np.arange(v.min(), v.max() + 1), counts, color="tab:blue")
+    else:
+        ax.hist(v, bins=bins or 30, color="tab:blue", alpha=0.85)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def plot_roc(scores: Mapping[str, tuple[ArrayLike, ArrayLike]], *, title: str = "ROC: in- vs out-of-distribution"
+             ) -> plt.Figure:
+    """ROC curves, one per named ``(score_in, score_out)`` pair (in-distribution positive), AUROC in legend."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for name, (s_in, s_out) in scores.items():
+        y = np.r_[np.ones(len(_np(s_in))), np.zeros(len(_np(s_out)))]
+        s = np.r_[_np(s_in).ravel(), _np(s_out).ravel()]
+        fpr, tpr, _ = roc_curve(y, s)
+        ax.plot(fpr * 100, tpr * 100, label=f"{name} (AUROC {roc_auc_score(y, s) * 100:.1f})")
+    ax.plot([0, 100], [0, 100], "k--", lw=1, label="chance")
+    ax.axhline(95, color="grey", lw=0.8, ls=":")
+    ax.set_xlabel("false positive rate on OOD data (%)")
+    ax.set_ylabel("true positive rate on in-distribution data (%)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    plt.show()
+    return fig
+
+
+def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: Mapping[str, float] | None = None
+              ) -> plt.Figure:
+    """Bar chart of named values (e.g. probe accuracy per method), annotated with the numbers."""
+    names = list(values)
+    fig, ax = plt.subplots(figsize=(1.4 * len(names) + 2, 3.6))
+    bars = ax.bar(names, [values[n] for n in names], yerr=[errors[n] for n in names] if errors else None,
+                  color=plt.get_cmap("tab10")(np.arange(len(names)) % 10), capsize=4)
+    ax.bar_label(bars, fmt="%.1f")
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    plt.show()
+    return fig

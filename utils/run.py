@@ -1,0 +1,99 @@
+"""Execute week notebooks headlessly, end to end: ``python -m utils.run week01_autoencoder|all [--profile P]``.
+
+Each executed notebook is written to ``runs/<week>_<profile>.ipynb``; a summary table (week,
+profile, minutes, metrics verdict) is printed and the exit code is non-zero on any failure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .metrics import METRICS_OUT_ENV
+from .profiles import ENV_VAR, PROFILES, get_profile
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def list_weeks(root: Path = REPO_ROOT) -> list[str]:
+    """Names of the week folders that hold a solution notebook named after the folder."""
+    return sorted(p.name for p in root.glob("week[0-9][0-9]_*") if (p / f"{p.name}.ipynb").exists())
+
+
+def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600) -> dict[str, object]:
+    """Execute one week's solution notebook in ``profile``; return a summary row."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    src = REPO_ROOT / week / f"{week}.ipynb"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_nb, metrics_file = out_dir / f"{week}_{profile}.ipynb", out_dir / f"{week}_{profile}_metrics.json"
+    metrics_file.unlink(missing_ok=True)
+    nb = nbformat.read(src, as_version=4)
+    old_env = {k: os.environ.get(k) for k in (ENV_VAR, METRICS_OUT_ENV)}
+    os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(src.parent)}})
+    start, error = time.perf_counter(), ""
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        error = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+    except Exception as err:  # kernel died, timeout, ...
+        error = f"{type(err).__name__}: {err}"
+    finally:
+        for key, value in old_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    minutes = (time.perf_counter() - start) / 60
+    nbformat.write(nb, out_nb)
+    verdict = "no check"
+    if metrics_file.exists():
+        verdict = "pass" if json.loads(metrics_file.read_text())["passed"] else "FAIL"
+    ok = not error and verdict == "pass"
+    return {"week": week, "profile": profile, "minutes": minutes, "metrics": verdict,
+            "status": "ok" if ok else "FAILED", "error": error, "output": str(out_nb)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m utils.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("weeks", nargs="+", help="week folder names (e.g. week01_autoencoder) or 'all'")
+    parser.add_argument("--profile", choices=PROFILES, default=None,
+                        help="default: COURSE_PROFILE, else 'full' with a CUDA GPU and 'smoke' without")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "runs", help="folder for executed notebooks")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    available = list_weeks()
+    weeks = available if args.weeks == ["all"] else args.weeks
+    unknown = [w for w in weeks if w not in available]
+    if unknown:
+        parser.error(f"unknown week(s) {unknown}; available: {', '.join(available)} or 'all'")
+    profile = args.profile or get_profile()
+    rows = []
+    for week in weeks:
+        print(f"--> running {week} ({profile} profile) ...", flush=True)
+        row = run_week(week, profile, args.out, args.timeout)
+        rows.append(row)
+        print(f"    {row['status']} in {row['minutes']:.2f} min" + (f": {row['error']}" if row["error"] else ""),
+              flush=True)
+    print(f"\n{'week':<28} {'profile':<8} {'minutes':>8}  {'metrics':<9} status")
+    print("-" * 66)
+    for r in rows:
+        print(f"{r['week']:<28} {r['profile']:<8} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
+    failed = [r for r in rows if r["status"] != "ok"]
+    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {args.out}")
+    for r in failed:
+        print(f"  {r['week']}: {r['error'] or 'metrics check ' + str(r['metrics'])} (see {r['output']})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

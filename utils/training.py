@@ -1,0 +1,247 @@
+"""Training helpers: a fit loop with progress bars, atomic checkpoints with resume, schedules, EMA."""
+from __future__ import annotations
+
+import copy
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+
+class History(dict):
+    """Per-epoch metrics: ``history["train_loss"][epoch]``; keys appear as they are first logged."""
+
+    def log(self, **metrics: float) -> None:
+        """Append one value per metric."""
+        for key, value in metrics.items():
+            self.setdefault(key, []).append(float(value))
+
+    def last(self) -> dict[str, float]:
+        """The most recent value of every metric."""
+        return {k: v[-1] for k, v in self.items() if v}
+
+
+def to_device(batch: Any, device: torch.device | str) -> Any:
+    """Move a tensor, or tensors nested in lists/tuples/dicts, to ``device``."""
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device, non_blocking=True)
+    if isinstance(batch, Mapping):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    if isinstance(batch, (list, tuple)):
+        return type(batch)(to_device(v, device) for v in batch)
+    return batch
+
+
+def save_checkpoint(state: Mapping[str, Any], path: Path | str) -> Path:
+    """Write ``state`` with ``torch.save`` atomically: to a temporary file first, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(dict(state), tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def load_checkpoint(path: Path | str, map_location: torch.device | str = "cpu") -> dict[str, Any]:
+    """Load a checkpoint safely (``weights_only=True``: tensors and plain containers only)."""
+    return torch.load(path, map_location=map_location, weights_only=True)
+
+
+def _rng_state() -> dict[str, Any]:
+    """Capture the RNG states of torch (CPU and CUDA) and NumPy as tensors."""
+    np_state = np.random.get_state()
+    state = {"torch": torch.get_rng_state(), "numpy_keys": torch.from_numpy(np_state[1].astype(np.int64)),
+             "numpy_pos": int(np_state[2])}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: Mapping[str, Any]) -> None:
+    """Restore RNG states captured by :func:`_rng_state`."""
+    torch.set_rng_state(state["torch"])
+    np.random.set_state(("MT19937", state["numpy_keys"].numpy().astype(np.uint32), state["numpy_pos"], 0, 0.0))
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable,
+        step_fn: Callable[[nn.Module, Any], Any], epochs: int, *, device: torch.device | str = "cpu",
+        val_fn: Callable[[nn.Module], Mapping[str, float]] | None = None,
+        scheduler: Any = None, scheduler_interval: str = "epoch",
+        checkpoint_dir: Path | str | None = None, monitor: str = "val_loss", mode: str = "min",
+        resume: bool = True, grad_accum: int = 1, amp: bool = False, clip_grad: float | None = None,
+        after_step: Callable[[nn.Module], None] | None = None, desc: str = "train",
+        verbose: bool = True) -> History:
+    """Train ``model`` for ``epochs`` epochs and return the per-epoch :class:`History`.
+
+    ``step_fn(model, batch)`` gets the batch already on ``device`` and returns the loss tensor, or a
+    dict with ``"loss"`` and any extra scalars to log. ``val_fn(model)`` returns validation metrics
+    after each epoch. With ``checkpoint_dir`` the loop writes ``last.pt`` every epoch and ``best.pt``
+    whenever ``monitor`` improves (``mode`` min/max), and resumes from ``last.pt`` when ``resume``.
+    ``grad_accum`` sums gradients over that many batches per optimizer step (loss divided by it);
+    ``amp`` uses CUDA autocast with a gradient scaler; ``after_step(model)`` runs after each
+    optimizer step (e.g. an EMA update).
+    """
+    if mode not in ("min", "max"):
+        raise ValueError("mode must be 'min' or 'max'")
+    if scheduler_interval not in ("epoch", "step"):
+        raise ValueError("scheduler_interval must be 'epoch' or 'step'")
+    device = torch.device(device)
+    use_amp = amp and device.type == "cuda"
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
+    history, start_epoch = History(), 0
+    best = math.inf if mode == "min" else -math.inf
+    ckpt_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    if ckpt_dir is not None and resume and (ckpt_dir / "last.pt").exists():
+        state = load_checkpoint(ckpt_dir / "last.pt", map_location=device)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None and state.get("scheduler") is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        if state.get("scaler"):
+            scaler.load_state_dict(state["scaler"])
+        history, start_epoch, best = History(state["history"]), state["epoch"] + 1, state["best"]
+        _set_rng_state(state["rng"])
+        if verbose:
+            print(f"Resumed from {ckpt_dir / 'last.pt'} at epoch {start_epoch}/{epochs}")
+
+    epoch_bar = tqdm(range(start_epoch, epochs), desc=desc, unit="epoch", disable=not verbose,
+                     initial=start_epoch, total=epochs)
+    for epoch in epoch_bar:
+        model.train()
+        t0, sums, n_batches = time.perf_counter(), {}, 0
+        optimizer.zero_grad(set_to_none=True)
+        batches = tqdm(train_loader, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not verbose)
+        num_batches = len(train_loader) if hasattr(train_loader, "__len__") else None
+        for i, batch in enumerate(batches):
+            with torch.autocast(device_type=device.type, enabled=use_amp):
+                out = step_fn(model, to_device(batch, device))
+            out = out if isinstance(out, Mapping) else {"loss": out}
+            scaler.scale(out["loss"] / grad_accum).backward()
+            last_batch = num_batches is not None and i + 1 == num_batches
+            if (i + 1) % grad_accum == 0 or last_batch:
+                if clip_grad is not None:
+                    scaler.unscale_(optimizer)
+                    nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+                scaler.step(optimizer)
+                scaler.update()
+                optimizer.zero_grad(set_to_none=True)
+                if after_step is not None:
+                    after_step(model)
+                if scheduler is not None and scheduler_interval == "step":
+                    scheduler.step()
+            for key, value in out.items():
+                sums[key] = sums.get(key, 0.0) + float(value.detach() if isinstance(value, torch.Tensor) else value)
+            n_batches += 1
+            batches.set_postfix(loss=f"{float(out['loss']):.4f}")
+        if scheduler is not None and scheduler_interval == "epoch":
+            scheduler.step()
+        metrics = {("train_loss" if k == "loss" else f"train_{k}"): v / max(n_batches, 1) for k, v in sums.items()}
+        if val_fn is not None:
+            metrics.update(val_fn(model))
+        history.log(epoch=epoch, **metrics, seconds=time.perf_counter() - t0)
+        epoch_bar.set_postfix({k: f"{v:.4g}" for k, v in metrics.items()})
+        if ckpt_dir is not None:
+            current = metrics.get(monitor, metrics["train_loss"])
+            improved = current < best if mode == "min" else current > best
+            if improved:
+                best = current
+                save_checkpoint({"model": model.state_dict(), "epoch": epoch, monitor: current},
+                                ckpt_dir / "best.pt")
+            save_checkpoint({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                             "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                             "scaler": scaler.state_dict() if use_amp else None, "epoch": epoch,
+                             "history": dict(history), "best": best, "rng": _rng_state()},
+                            ckpt_dir / "last.pt")
+    return history
+
+
+def load_best(model: nn.Module, checkpoint_dir: Path | str, map_location: torch.device | str = "cpu") -> dict[str, Any]:
+    """Load ``best.pt`` weights from ``checkpoint_dir`` into ``model``; print and return its metadata."""
+    path = Path(checkpoint_dir) / "best.pt"
+    state = load_checkpoint(path, map_location=map_location)
+    model.load_state_dict(state.pop("model"))
+    print(f"Model {path} is loaded from epoch {state['epoch']}: "
+          + ", ".join(f"{k} {v:.4f}" for k, v in state.items() if k != "epoch"))
+    return state
+
+
+def cosine_schedule(base: float, final: float, total_steps: int, warmup_steps: int = 0,
+                    start_warmup_value: float = 0.0) -> np.ndarray:
+    """Per-step values: linear warmup from ``start_warmup_value`` to ``base``, then cosine to ``final``."""
+    if total_steps <= 0 or not 0 <= warmup_steps <= total_steps:
+        raise ValueError("need total_steps > 0 and 0 <= warmup_steps <= total_steps")
+    warmup = np.linspace(start_warmup_value, base, warmup_steps, endpoint=False)
+    steps = np.arange(total_steps - warmup_steps)
+    decay_len = max(len(steps) - 1, 1)
+    cosine = final + 0.5 * (base - final) * (1 + np.cos(np.pi * steps / decay_len))
+    return np.concatenate([warmup, cosine])
+
+
+def warmup_cosine_lambda(total_steps: int, warmup_steps: int = 0, final_ratio: float = 0.0) -> Callable[[int], float]:
+    """A ``LambdaLR`` multiplier: linear warmup to 1 over ``warmup_steps``, then cosine to ``final_ratio``."""
+    values = cosine_schedule(1.0, final_ratio, total_steps, warmup_steps)
+
+    def factor(step: int) -> float:
+        return float(values[min(step, total_steps - 1)])
+
+    return factor
+
+
+class ModelEMA(nn.Module):
+    """Exponential moving average of a model's weights: ``ema = decay * ema + (1 - decay) * model``."""
+
+    def __init__(self, model: nn.Module, decay: float = 0.999) -> None:
+        super().__init__()
+        self.module = copy.deepcopy(model).eval()
+        self.decay = decay
+        for p in self.module.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model: nn.Module, decay: float | None = None) -> None:
+        """Move the averaged weights towards ``model``'s (buffers such as BN statistics are copied)."""
+        d = self.decay if decay is None else decay
+        for ema_p, p in zip(self.module.parameters(), model.parameters()):
+            ema_p.mul_(d).add_(p.detach(), alpha=1 - d)
+        for ema_b, b in zip(self.module.buffers(), model.buffers()):
+            ema_b.copy_(b)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the averaged model."""
+        return self.module(*args, **kwargs)
+
+
+class MovingAverage:
+    """Exponentially smoothed scalar with bias correction (for noisy per-step metrics)."""
+
+    def __init__(self, beta: float = 0.99) -> None:
+        self.beta, self.value, self.steps = beta, 0.0, 0
+
+    def update(self, x: float) -> float:
+        """Add one observation and return the bias-corrected average."""
+        self.steps += 1
+        self.value = self.beta * self.value + (1 - self.beta) * float(x)
+        return self.get()
+
+    def get(self) -> float:
+        """The current bias-corrected average (0 before any update)."""
+        return self.value / (1 - self.beta ** self.steps) if self.steps else 0.0
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of (trainable) parameters of a model."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
