@@ -14,6 +14,8 @@ ArrayLike = Any  # numpy array, torch tensor or list
 def _tensor(x: ArrayLike, dtype: torch.dtype | None = None) -> torch.Tensor:
     """Convert numpy/list/tensor input to a CPU-detached torch tensor."""
     t = x.detach() if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+    if t.is_inference():  # tensors made under torch.inference_mode cannot enter autograd graphs
+        t = t.clone()
     return t.to(dtype) if dtype is not None else t
 
 
@@ -22,7 +24,6 @@ def _numpy(x: ArrayLike) -> np.ndarray:
     return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
 
 
-@torch.inference_mode()
 def extract_features(model: nn.Module | Callable, loader: Iterable, device: torch.device | str = "cpu",
                      *, flatten: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """Run ``model`` over ``loader`` in eval/inference mode; return CPU ``(features, labels)``."""
@@ -31,15 +32,17 @@ def extract_features(model: nn.Module | Callable, loader: Iterable, device: torc
         model.eval()
     feats, labels = [], []
     try:
-        for batch in loader:
-            x, y = (batch[0], batch[1]) if isinstance(batch, (list, tuple)) else (batch, None)
-            out = model(x.to(device, non_blocking=True))
-            feats.append((out.flatten(1) if flatten else out).float().cpu())
-            if y is not None:
-                labels.append(torch.as_tensor(y).cpu())
+        with torch.inference_mode():
+            for batch in loader:
+                x, y = (batch[0], batch[1]) if isinstance(batch, (list, tuple)) else (batch, None)
+                out = model(x.to(device, non_blocking=True))
+                feats.append((out.flatten(1) if flatten else out).float().cpu())
+                if y is not None:
+                    labels.append(torch.as_tensor(y).cpu())
     finally:
         if isinstance(model, nn.Module):
             model.train(was_training)
+    # concatenating outside inference mode returns ordinary tensors, usable later with autograd
     return torch.cat(feats), (torch.cat(labels) if labels else torch.empty(0, dtype=torch.long))
 
 
@@ -136,7 +139,7 @@ def clustering_accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     counts = np.zeros((p.max() + 1, t.max() + 1), dtype=np.int64)
     np.add.at(counts, (p, t), 1)
     rows, cols = linear_sum_assignment(counts, maximize=True)
-    return counts[rows, cols].sum() / len(y_true) * 100
+    return float(counts[rows, cols].sum() / len(y_true) * 100)
 
 
 def clustering_metrics(y_true: ArrayLike, y_pred: ArrayLike) -> dict[str, float]:
@@ -168,7 +171,7 @@ def fpr_at_tpr(score_in: ArrayLike, score_out: ArrayLike, tpr: float = 0.95) -> 
     from sklearn.metrics import roc_curve
 
     labels, scores = _ood_labels_scores(score_in, score_out)
-    fprs, tprs, _ = roc_curve(labels, scores)
+    fprs, tprs, _ = roc_curve(labels, scores, drop_intermediate=False)
     return float(fprs[np.searchsorted(tprs, tpr, side="left")]) * 100
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import sys
 import time
@@ -42,7 +43,8 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600) -> dic
     try:
         client.execute()
     except CellExecutionError as err:
-        error = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # drop the traceback's colour codes
+        error = text.splitlines()[-1] if text else type(err).__name__
     except Exception as err:  # kernel died, timeout, ...
         error = f"{type(err).__name__}: {err}"
     finally:

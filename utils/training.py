@@ -146,7 +146,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
             for key, value in out.items():
                 sums[key] = sums.get(key, 0.0) + float(value.detach() if isinstance(value, torch.Tensor) else value)
             n_batches += 1
-            batches.set_postfix(loss=f"{float(out['loss']):.4f}")
+            batches.set_postfix(loss=f"{float(out['loss'].detach()):.4f}")
         if scheduler is not None and scheduler_interval == "epoch":
             scheduler.step()
         metrics = {("train_loss" if k == "loss" else f"train_{k}"): v / max(n_batches, 1) for k, v in sums.items()}

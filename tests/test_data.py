@@ -1,0 +1,82 @@
+"""Tests for the data layer: offline smoke data and the clear error when a download fails."""
+import urllib.request
+
+import numpy as np
+import pytest
+import torch
+import torchvision.transforms as T
+
+import utils
+from utils.data import DigitsImages, digits_split_indices
+
+
+def test_digits_splits_are_disjoint_and_stratified():
+    train, val, test = (set(digits_split_indices(s)) for s in ("train", "val", "test"))
+    assert not (train & val or train & test or val & test)
+    assert len(train) + len(val) + len(test) == 1797
+    assert set(digits_split_indices("unlabeled")) == train | val
+    labels = DigitsImages("test", size=8).targets
+    assert np.bincount(labels).min() >= 40  # every class present in the test split
+
+
+@pytest.mark.parametrize("name,size,channels", [("stl10", 96, 3), ("cifar100", 32, 3), ("pathmnist", 28, 3)])
+def test_smoke_dataset_serves_requested_shape_and_range(monkeypatch, name, size, channels):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    ds = utils.image_dataset(name, "test", T.ToTensor())
+    x, y = ds[0]
+    assert x.shape == (channels, size, size) and x.dtype == torch.float32
+    assert 0.0 <= x.min() and x.max() <= 1.0 and x.max() > 0.5
+    assert isinstance(y, int) and 0 <= y < 10 and len(ds.classes) == 10
+
+
+def test_smoke_unlabeled_split_has_no_labels(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    ds = utils.image_dataset("stl10", "unlabeled", size=16)
+    assert set(ds.targets.tolist()) == {-1} and ds[0][0].size == (16, 16)
+
+
+def test_unknown_dataset_and_split_are_rejected():
+    with pytest.raises(ValueError, match="unknown dataset"):
+        utils.image_dataset("imagenet", "train", profile="smoke")
+    with pytest.raises(ValueError, match="no split"):
+        utils.image_dataset("cifar10", "unlabeled", profile="smoke")
+
+
+def _offline(*args, **kwargs):
+    raise urllib.error.URLError("[Errno -2] Name or service not known")
+
+
+@pytest.mark.parametrize("name,url_part", [("stl10", "stl10_binary.tar.gz"), ("cifar100", "cifar-100-python"),
+                                           ("pathmnist", "pathmnist.npz")])
+def test_offline_download_raises_clear_error(tmp_path, monkeypatch, name, url_part):
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path))
+    monkeypatch.setattr(urllib.request, "urlopen", _offline)
+    with pytest.raises(utils.DatasetUnavailableError) as err:
+        utils.image_dataset(name, "train", profile="full")
+    message = str(err.value)
+    assert name.upper() in message and url_part in message and str(tmp_path) in message
+    assert "COURSE_DATA" in message and "COURSE_PROFILE=smoke" in message
+    assert err.value.__cause__ is None and err.value.__suppress_context__, "no chained URLError traceback"
+
+
+def test_download_file_checksum_and_local_first(tmp_path, monkeypatch):
+    payload = b"course weights"
+    src = tmp_path / "src.bin"
+    src.write_bytes(payload)
+    url = src.as_uri()
+    good = "0f8a0cbbd2e1d4f38cbb8a8a8c7cb6b8a53a1bc7d9b9a0a4c3fd41a5b8f6d4f8"  # wrong on purpose below
+    dest = tmp_path / "out" / "w.bin"
+    with pytest.raises(utils.DatasetUnavailableError, match="checksum mismatch"):
+        utils.download_file(url, dest, dataset="toy", sha256=good)
+    assert not dest.exists() and not list(dest.parent.glob("*.part"))
+    import hashlib
+    digest = hashlib.sha256(payload).hexdigest()
+    assert utils.download_file(url, dest, dataset="toy", sha256=digest).read_bytes() == payload
+    monkeypatch.setattr(urllib.request, "urlopen", _offline)  # present and verified: no network needed
+    assert utils.download_file(url, dest, dataset="toy", sha256=digest) == dest
+
+
+def test_dataset_to_tensors_stacks_everything(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    x, y = utils.dataset_to_tensors(utils.image_dataset("cifar10", "test", T.ToTensor(), size=8))
+    assert x.shape == (450, 3, 8, 8) and y.shape == (450,)

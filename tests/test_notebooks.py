@@ -1,0 +1,44 @@
+"""Repository-level checks on the notebooks: layout, no stored outputs, expectations present."""
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from utils.metrics import load_expected
+from utils.run import list_weeks
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WEEKS = list_weeks()
+ALL_NOTEBOOKS = sorted(REPO_ROOT.glob("week*/*.ipynb"))
+
+
+def test_weeks_exist():
+    assert "week01_autoencoder" in WEEKS
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_week_follows_conventions(week):
+    nb = nbformat.read(REPO_ROOT / week / f"{week}.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert f'WEEK, REPO_URL = "{week}"' in code[0], "first code cell must be the standard setup cell"
+    assert any("utils.profile_banner(PROFILE)" in c for c in code), "the notebook must print the profile banner"
+    assert any("utils.make_config(" in c for c in code), "one config cell with utils.make_config"
+    assert "utils.check_metrics(" in code[-1], "the last code cell must check the expected metrics"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    for profile in ("smoke", "full"):
+        assert load_expected(REPO_ROOT / week / "expected_metrics.json", profile), f"no {profile} expectations"
+
+
+def test_expected_metrics_are_valid_json():
+    for path in REPO_ROOT.glob("week*/expected_metrics.json"):
+        data = json.loads(path.read_text())
+        assert {"smoke", "full"} <= set(data), f"{path} needs smoke and full sections"

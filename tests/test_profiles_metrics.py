@@ -1,0 +1,107 @@
+"""Known-answer tests for profiles, configs and the expected-metrics check."""
+import json
+
+import pytest
+import torch
+
+import utils
+from utils.metrics import check_metrics, load_expected
+
+
+def test_get_profile_reads_env(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert utils.get_profile() == "full"
+    monkeypatch.setenv("COURSE_PROFILE", " Smoke ")
+    assert utils.get_profile() == "smoke"
+
+
+def test_get_profile_default_follows_cuda(monkeypatch):
+    monkeypatch.delenv("COURSE_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert utils.get_profile() == "smoke"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert utils.get_profile() == "full"
+
+
+def test_get_profile_rejects_unknown_values(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(ValueError, match="'smoke', 'full'"):
+        utils.get_profile()
+
+
+def test_banner_says_profile_and_reason(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    banner = utils.profile_banner()
+    assert "SMOKE" in banner and "COURSE_PROFILE=smoke was set" in banner
+
+
+def test_make_config_picks_profile_and_checks_keys():
+    cfg = utils.make_config("smoke", smoke=dict(lr=0.1, epochs=2), full=dict(lr=0.01, epochs=100))
+    assert cfg.lr == 0.1 and cfg.epochs == 2 and cfg.profile == "smoke"
+    assert utils.make_config("full", smoke=dict(lr=1), full=dict(lr=2)).lr == 2
+    with pytest.raises(KeyError, match="same keys"):
+        utils.make_config("smoke", smoke=dict(lr=1), full=dict(lr=2, epochs=3))
+    with pytest.raises(AttributeError, match="no key"):
+        _ = cfg.momentum
+
+
+def test_set_seed_reproduces_random_numbers():
+    utils.set_seed(3)
+    a = torch.rand(5)
+    utils.set_seed(3)
+    assert torch.equal(a, torch.rand(5))
+
+
+@pytest.fixture
+def expected_file(tmp_path):
+    path = tmp_path / "expected_metrics.json"
+    path.write_text(json.dumps({
+        "smoke": {"acc": {"min": 60}, "loss": {"max": 1.0}, "auroc": {"value": 80, "tolerance": 2},
+                  "ratio": {"min": 0.1, "max": 0.5}},
+        "full": {"acc": {"value": 46.95, "tolerance": 3}},
+    }))
+    return path
+
+
+def test_check_metrics_passes_and_prints_table(expected_file, capsys):
+    rows = check_metrics({"acc": 75, "loss": 0.5, "auroc": 81.5, "ratio": 0.3, "extra": 1}, expected_file, "smoke")
+    out = capsys.readouterr().out
+    assert "metric" in out and "verdict" in out and "All 4 expected metrics hold." in out
+    assert {r["metric"]: r["verdict"] for r in rows} == {"acc": "pass", "loss": "pass", "auroc": "pass",
+                                                          "ratio": "pass", "extra": "info"}
+
+
+def test_check_metrics_fails_with_readable_table(expected_file):
+    with pytest.raises(AssertionError) as err:
+        check_metrics({"acc": 50, "loss": 0.5, "auroc": 77.9}, expected_file, "smoke")
+    message = str(err.value)
+    assert "did not meet expectations" in message
+    assert "acc" in message and "auroc" in message and "ratio" in message
+    lines = {line.split()[0]: line for line in message.splitlines() if line and line.split()[0] in
+             ("acc", "loss", "auroc", "ratio")}
+    assert lines["acc"].rstrip().endswith("FAIL") and lines["auroc"].rstrip().endswith("FAIL")
+    assert lines["loss"].rstrip().endswith("pass") and lines["ratio"].rstrip().endswith("MISSING")
+
+
+def test_check_metrics_rejects_nan(expected_file):
+    with pytest.raises(AssertionError):
+        check_metrics({"acc": 43.0}, expected_file, "full")  # outside tolerance
+    with pytest.raises(AssertionError):
+        check_metrics({"acc": float("nan")}, expected_file, "full")
+    check_metrics({"acc": 48.0}, expected_file, "full")
+
+
+def test_check_metrics_writes_run_summary(expected_file, tmp_path, monkeypatch):
+    out = tmp_path / "m.json"
+    monkeypatch.setenv("COURSE_METRICS_OUT", str(out))
+    check_metrics({"acc": 47}, expected_file, "full")
+    assert json.loads(out.read_text())["passed"] is True
+
+
+def test_load_expected_validates_specs(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"smoke": {"acc": {"value": 3}}}))
+    with pytest.raises(ValueError, match="tolerance"):
+        load_expected(path, "smoke")
+    with pytest.raises(KeyError, match="full"):
+        load_expected(path, "full")

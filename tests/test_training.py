@@ -1,0 +1,120 @@
+"""Tests for training helpers: atomic checkpoints, resume, schedules, EMA."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import utils
+
+
+def _problem(seed=0):
+    """A tiny regression problem and model."""
+    torch.manual_seed(seed)
+    x = torch.randn(64, 4)
+    y = x @ torch.tensor([1.0, -2.0, 0.5, 3.0]) + 0.1
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True)
+    model = nn.Linear(4, 1)
+    return model, loader
+
+
+def _step(model, batch):
+    x, y = batch
+    return nn.functional.mse_loss(model(x).squeeze(1), y)
+
+
+def test_fit_learns_and_logs_history(tmp_path):
+    model, loader = _problem()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    hist = utils.fit(model, opt, loader, _step, 5, checkpoint_dir=tmp_path, verbose=False,
+                     val_fn=lambda m: {"val_loss": 0.0})
+    assert hist["epoch"] == [0, 1, 2, 3, 4] and hist["train_loss"][-1] < hist["train_loss"][0] / 10
+    assert (tmp_path / "last.pt").exists() and (tmp_path / "best.pt").exists()
+    assert not list(tmp_path.glob(".*.tmp")), "temporary files must be renamed away"
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(tmp_path):
+    utils.set_seed(0)
+    model_a, loader_a = _problem()
+    opt_a = torch.optim.SGD(model_a.parameters(), lr=0.05, momentum=0.9)
+    sched_a = torch.optim.lr_scheduler.StepLR(opt_a, 2, 0.5)
+    utils.set_seed(1)
+    hist_a = utils.fit(model_a, opt_a, loader_a, _step, 6, scheduler=sched_a, verbose=False)
+
+    utils.set_seed(0)
+    model_b, loader_b = _problem()
+    opt_b = torch.optim.SGD(model_b.parameters(), lr=0.05, momentum=0.9)
+    sched_b = torch.optim.lr_scheduler.StepLR(opt_b, 2, 0.5)
+    utils.set_seed(1)
+    utils.fit(model_b, opt_b, loader_b, _step, 3, scheduler=sched_b, checkpoint_dir=tmp_path, verbose=False)
+    # "restart the kernel": fresh objects, then resume from last.pt
+    utils.set_seed(0)
+    model_c, loader_c = _problem()
+    with torch.no_grad():
+        model_c.weight.zero_()
+    opt_c = torch.optim.SGD(model_c.parameters(), lr=0.05, momentum=0.9)
+    sched_c = torch.optim.lr_scheduler.StepLR(opt_c, 2, 0.5)
+    utils.set_seed(123)  # a different global seed: the checkpoint's RNG state must win
+    hist_c = utils.fit(model_c, opt_c, loader_c, _step, 6, scheduler=sched_c, checkpoint_dir=tmp_path, verbose=False)
+    assert hist_c["epoch"] == hist_a["epoch"]
+    assert np.allclose(hist_c["train_loss"], hist_a["train_loss"], rtol=1e-5)
+    assert torch.allclose(model_c.weight, model_a.weight, atol=1e-6)
+    assert opt_c.param_groups[0]["lr"] == opt_a.param_groups[0]["lr"]
+
+
+def test_checkpoints_load_with_weights_only(tmp_path):
+    path = utils.save_checkpoint({"model": nn.Linear(2, 2).state_dict(), "epoch": 3, "note": "x"}, tmp_path / "c.pt")
+    state = utils.load_checkpoint(path)
+    assert state["epoch"] == 3 and set(state["model"]) == {"weight", "bias"}
+
+    import argparse  # arbitrary pickled objects (like MoCo's argparse.Namespace) are refused
+    torch.save({"args": argparse.Namespace(lr=0.1)}, tmp_path / "evil.pt")
+    with pytest.raises(Exception):
+        utils.load_checkpoint(tmp_path / "evil.pt")
+
+
+def test_save_checkpoint_is_atomic_on_failure(tmp_path, monkeypatch):
+    path = utils.save_checkpoint({"v": torch.tensor(1)}, tmp_path / "c.pt")
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(torch, "save", boom)
+    with pytest.raises(OSError):
+        utils.save_checkpoint({"v": torch.tensor(2)}, path)
+    assert utils.load_checkpoint(path)["v"].item() == 1, "the old checkpoint must survive a failed write"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_fit_grad_accumulation_matches_large_batch():
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 4), torch.randn(32)
+    big = nn.Linear(4, 1)
+    small = nn.Linear(4, 1)
+    small.load_state_dict(big.state_dict())
+    for model, bs, accum in [(big, 32, 1), (small, 8, 4)]:
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=bs)
+        utils.fit(model, torch.optim.SGD(model.parameters(), lr=0.1), loader, _step, 1, grad_accum=accum, verbose=False)
+    assert torch.allclose(big.weight, small.weight, atol=1e-6)
+
+
+def test_cosine_schedule_shape_and_endpoints():
+    s = utils.cosine_schedule(1.0, 0.1, total_steps=100, warmup_steps=10)
+    assert len(s) == 100 and s[0] == 0.0 and s[10] == pytest.approx(1.0) and s[-1] == pytest.approx(0.1)
+    assert np.all(np.diff(s[:11]) > 0) and np.all(np.diff(s[10:]) <= 1e-12)
+    f = utils.warmup_cosine_lambda(10, 2)
+    assert f(0) == 0.0 and f(2) == pytest.approx(1.0) and f(100) == pytest.approx(0.0)
+
+
+def test_model_ema_moves_towards_model():
+    model = nn.Linear(2, 1, bias=False)
+    ema = utils.ModelEMA(model, decay=0.9)
+    with torch.no_grad():
+        model.weight.add_(1.0)
+    before = ema.module.weight.clone()
+    ema.update(model)
+    assert torch.allclose(ema.module.weight, 0.9 * before + 0.1 * model.weight)
+    assert not any(p.requires_grad for p in ema.parameters())
+
+
+def test_moving_average_bias_corrected():
+    avg = utils.MovingAverage(beta=0.9)
+    assert avg.update(5.0) == pytest.approx(5.0)
+    assert avg.update(5.0) == pytest.approx(5.0)
