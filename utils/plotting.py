@@ -1,4 +1,7 @@
-"""Figures the notebooks rely on; every function draws, titles and labels one figure and returns it."""
+"""Figures the notebooks rely on; every function draws, titles, labels and shows one figure.
+
+They return ``None`` so that a plotting call as the last line of a cell shows the figure once.
+"""
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -35,7 +38,7 @@ def _imshow(ax: plt.Axes, img: np.ndarray, **kwargs: Any) -> None:
 
 def show_images(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols: int = 8, title: str = "",
                 mean: Sequence[float] | None = None, std: Sequence[float] | None = None,
-                size: float = 1.6) -> plt.Figure:
+                size: float = 1.6) -> None:
     """Grid of images (un-normalised with ``mean``/``std``), each with an optional caption."""
     imgs = to_display(images, mean, std)
     ncols = min(ncols, len(imgs))
@@ -52,11 +55,10 @@ def show_images(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def show_reconstructions(originals: ArrayLike, reconstructions: ArrayLike, *, n: int = 8, title: str = "",
-                         mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> plt.Figure:
+                         mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> None:
     """Rows: originals, reconstructions, per-pixel L1 |x - x'| and L2 (x - x')^2 maps (channel mean)."""
     orig, rec = to_display(originals[:n], mean, std), to_display(reconstructions[:n], mean, std)
     l1, l2 = np.abs(orig - rec).mean(-1), ((orig - rec) ** 2).mean(-1)
@@ -76,11 +78,10 @@ def show_reconstructions(originals: ArrayLike, reconstructions: ArrayLike, *, n:
     fig.suptitle(title or "Originals, reconstructions and their per-pixel differences")
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_history(history: Mapping[str, Sequence[float]], keys: Sequence[str] | None = None, *,
-                 title: str = "Training curves", xlabel: str = "epoch") -> plt.Figure:
+                 title: str = "Training curves", xlabel: str = "epoch") -> None:
     """Line plot of per-epoch metrics; losses and other metrics go on separate panels."""
     keys = [k for k in (keys or history) if k not in ("epoch", "seconds") and len(history[k]) > 0]
     groups = [[k for k in keys if "loss" in k], [k for k in keys if "loss" not in k]]
@@ -98,7 +99,6 @@ def plot_history(history: Mapping[str, Sequence[float]], keys: Sequence[str] | N
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def tsne_embed(features: ArrayLike, *, perplexity: float = 30.0, seed: int = 0, metric: str = "cosine") -> np.ndarray:
@@ -112,7 +112,7 @@ def tsne_embed(features: ArrayLike, *, perplexity: float = 30.0, seed: int = 0, 
 
 def plot_tsne(features: ArrayLike, labels: ArrayLike, class_names: Sequence[str] | None = None, *,
               title: str = "t-SNE of features", max_points: int = 3000, perplexity: float = 30.0,
-              seed: int = 0) -> plt.Figure:
+              seed: int = 0) -> None:
     """t-SNE scatter of (a random subset of) features coloured by class, with a class legend."""
     feats, labels = _np(features), _np(labels).astype(int)
     if len(feats) > max_points:
@@ -133,13 +133,12 @@ def plot_tsne(features: ArrayLike, labels: ArrayLike, class_names: Sequence[str]
         ax.legend(markerscale=3, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5), title="class")
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def show_neighbors(queries: ArrayLike, neighbors: ArrayLike, *, title: str = "Nearest neighbours",
                    mean: Sequence[float] | None = None, std: Sequence[float] | None = None,
                    query_titles: Sequence[str] | None = None,
-                   neighbor_titles: Sequence[Sequence[str]] | None = None) -> plt.Figure:
+                   neighbor_titles: Sequence[Sequence[str]] | None = None) -> None:
     """One row per query: the query image (framed) followed by its ``k`` neighbours ``(Q, k, C, H, W)``."""
     q = to_display(queries, mean, std)
     nb = _np(neighbors)
@@ -156,11 +155,10 @@ def show_neighbors(queries: ArrayLike, neighbors: ArrayLike, *, title: str = "Ne
     fig.suptitle(title)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_histogram(values: ArrayLike, *, bins: int | Sequence[float] | None = None, discrete: bool = False,
-                   title: str = "Histogram", xlabel: str = "value", ylabel: str = "count") -> plt.Figure:
+                   title: str = "Histogram", xlabel: str = "value", ylabel: str = "count") -> None:
     """Histogram of values; ``discrete=True`` draws one bar per integer value (e.g. cluster sizes)."""
     v = _np(values).ravel()
     fig, ax = plt.subplots(figsize=(7, 3.6))
@@ -169,18 +167,17 @@ def plot_histogram(values: ArrayLike, *, bins: int | Sequence[float] | None = No
         counts = np.bincount(v - v.min())
         ax.bar(np.arange(v.min(), v.max() + 1), counts, color="tab:blue")
     else:
-        ax.hist(v, bins=bins or 30, color="tab:blue", alpha=0.85)
+        ax.hist(v, bins=30 if bins is None else bins, color="tab:blue", alpha=0.85)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_roc(scores: Mapping[str, tuple[ArrayLike, ArrayLike]], *, title: str = "ROC: in- vs out-of-distribution"
-             ) -> plt.Figure:
+             ) -> None:
     """ROC curves, one per named ``(score_in, score_out)`` pair (in-distribution positive), AUROC in legend."""
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -199,11 +196,10 @@ def plot_roc(scores: Mapping[str, tuple[ArrayLike, ArrayLike]], *, title: str = 
     ax.grid(alpha=0.3)
     fig.tight_layout()
     plt.show()
-    return fig
 
 
 def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: Mapping[str, float] | None = None
-              ) -> plt.Figure:
+              ) -> None:
     """Bar chart of named values (e.g. probe accuracy per method), annotated with the numbers."""
     names = list(values)
     fig, ax = plt.subplots(figsize=(1.4 * len(names) + 2, 3.6))
@@ -215,4 +211,3 @@ def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: M
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     plt.show()
-    return fig

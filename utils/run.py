@@ -43,8 +43,9 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600) -> dic
     try:
         client.execute()
     except CellExecutionError as err:
-        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err)).strip()  # drop the traceback's colour codes
-        error = text.splitlines()[-1] if text else type(err).__name__
+        first_line = (getattr(err, "evalue", "") or "").strip().splitlines()[:1]
+        error = f"{getattr(err, 'ename', type(err).__name__)}: {first_line[0] if first_line else ''}"
+        error = re.sub(r"\x1b\[[0-9;]*m", "", error)  # drop colour codes
     except Exception as err:  # kernel died, timeout, ...
         error = f"{type(err).__name__}: {err}"
     finally:

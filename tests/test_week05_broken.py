@@ -1,0 +1,26 @@
+"""Week 5 smoke expectations must catch a broken method, not only a crash."""
+import pytest
+
+from tests.nbtools import execute_notebook, solution_path
+
+WEEK = "week05_moco_clustering"
+
+BREAKS = {
+    # MoCo learns nothing: the InfoNCE loss is multiplied by zero, so the encoder stays at its random init.
+    "moco_loss_zeroed": {
+        "    return model(augment(images), augment(images))":
+        "    return 0.0 * model(augment(images), augment(images))",
+    },
+    # SCAN without its entropy term: nothing stops all images from falling into one cluster.
+    "scan_without_entropy": {
+        "losses = [SCANLoss(cfg.entropy_weight) for _ in range(cfg.num_heads)]":
+        "losses = [SCANLoss(0.0) for _ in range(cfg.num_heads)]",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_broken_method_fails_the_metrics_check(name):
+    error = execute_notebook(solution_path(WEEK), BREAKS[name])
+    assert error is not None, f"the notebook passed with the method broken ({name})"
+    assert "did not meet expectations" in error, f"failed for another reason than the metrics check:\n{error[-3000:]}"

@@ -1,0 +1,12 @@
+"""Week 12 with the method broken (the MLM training loss is multiplied by 0, so nothing is learned) must fail its check."""
+from tests.nbtools import execute_notebook, solution_path
+
+WEEK = "week12_protein_lm"
+
+
+def test_week12_fails_when_mlm_learns_nothing():
+    error = execute_notebook(solution_path(WEEK), {
+        "lambda m, batch: mlm_loss(m, batch[0], cfg.mask_prob)": "lambda m, batch: 0.0 * mlm_loss(m, batch[0], cfg.mask_prob)",
+    })
+    assert error is not None, "the notebook passed although the language model was never trained"
+    assert "did not meet expectations" in error, error[-3000:]
