@@ -13,10 +13,6 @@ def _code_cells():
     return [c for c in nbformat.read(solution_path(WEEK), as_version=4).cells if c.cell_type == "code"]
 
 
-def test_notebook_has_no_outputs():
-    assert all(not c.outputs and c.execution_count is None for c in _code_cells())
-
-
 def test_every_solution_cell_is_followed_by_a_check_cell():
     cells = _code_cells()
     blocks = [i for i, c in enumerate(cells) if "### BEGIN SOLUTION" in c.source]
