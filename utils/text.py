@@ -5,12 +5,13 @@ One call signature serves both profiles, like ``utils.image_dataset``:
 (``smoke``); ``sentiment_dataset("train")`` returns SST-2 (``full``) or grammar sentences (``smoke``).
 
 The grammar (``smoke`` profile) writes short reviews about one topic (movie, restaurant, book,
-hotel, phone, concert). A review has one sentiment; every sentence carries it through an opinion
-adjective, optionally intensified ("very good") and optionally negated ("not good" is negative,
-"not bad" is positive), so the label of a sentence is ``polarity(adjective) XOR negated``.
-Consecutive sentences share topic and sentiment, which makes next-sentence prediction learnable;
-topic nouns, aspects and adjectives are predictable from context, which makes masked language
-modelling learnable.
+hotel, phone, concert). A review has one sentiment; every opinion sentence carries it through
+(mostly two) opinion adjectives, each optionally intensified ("very good") and rarely negated
+("not good" is negative, "not bad" is positive), so the label of a sentence is
+``polarity(adjective) XOR negated``. Consecutive sentences share topic and sentiment, which makes
+next-sentence prediction learnable; topic nouns and aspects are predictable from context, and a
+masked adjective's polarity from the other opinions, which makes masked language modelling
+learnable and rewards a model that encodes sentiment.
 """
 from __future__ import annotations
 
@@ -54,20 +55,25 @@ TOPICS: dict[str, dict[str, list[str]]] = {
                 "openers": ["we went to the {noun} on friday", "i got tickets for this {noun}",
                             "my sister took me to the {noun}"]},
 }
-POSITIVE_WORDS = ["good", "great", "excellent", "wonderful", "amazing", "brilliant", "lovely", "enjoyable",
-                  "superb", "fantastic"]
-NEGATIVE_WORDS = ["bad", "terrible", "awful", "boring", "poor", "dull", "horrible", "disappointing",
-                  "mediocre", "dreadful"]
+# A small opinion lexicon on purpose: each adjective occurs often enough in 2,000 reviews for a CPU-minute
+# model to learn which adjectives can replace each other, i.e. their polarity.
+POSITIVE_WORDS = ["good", "great", "excellent", "wonderful", "amazing"]
+NEGATIVE_WORDS = ["bad", "terrible", "awful", "boring", "poor"]
 INTENSIFIERS = ["very", "really", "extremely", "quite", "truly", "so"]
 NEGATIONS = ["not", "never"]
+P_NEGATE = 0.1  # share of opinions that are negated ("not good" is negative)
 RECOMMEND = {1: ["i would recommend this {noun} to anyone", "i will come back to this {noun} again",
                  "i would happily recommend the {noun} to my friends"],
              0: ["i would not recommend this {noun} to anyone", "i will never come back to this {noun}",
                  "i would warn my friends about the {noun}"]}
-# Opinion templates: {aspect}/{noun} from the topic, {opinion} = [negation] [intensifier] adjective.
-OPINIONS = ["the {aspect} {was} {opinion}", "i thought the {aspect} {was} {opinion}",
-            "overall the {noun} is {opinion}", "the {aspect} and the {aspect2} were {opinion}",
-            "to me the {aspect} {was} {opinion}", "this {noun} was {opinion}"]
+# Opinion templates; most hold two opinions of the same sentiment: to fill in a masked adjective a model must
+# read the sentiment of the other opinion (through its negation), so masked language modelling rewards
+# encoding sentiment. {aspect}/{aspect2}/{noun} come from the topic, {opinion}/{opinion2} are
+# [negation] [intensifier] adjective.
+OPINIONS = ["the {aspect} {was} {opinion} and the {aspect2} {was2} {opinion2}",
+            "i found the {aspect} {opinion} and the {aspect2} {opinion2}",
+            "the {aspect} {was} {opinion} just like the {aspect2}",
+            "this {noun} was {opinion} and its {aspect} {was} {opinion2}"]
 VERDICT_WORDS = {"recommend": 1, "back": 1, "warn": 0}  # the verbs that carry a verdict's sentiment
 SENTIMENT_NAMES = ["negative", "positive"]
 
@@ -92,7 +98,13 @@ def sentence_sentiment(sentence: str) -> int | None:
     return None
 
 
-def opinion_phrase(rng: np.random.Generator, label: int, p_negate: float = 0.3, p_intensify: float = 0.5) -> str:
+def opinion_words(sentence: str) -> set[str]:
+    """The opinion adjectives of the grammar's lexicon that occur in a sentence."""
+    return {w for w in sentence.split() if polarity(w) is not None}
+
+
+def opinion_phrase(rng: np.random.Generator, label: int, p_negate: float = P_NEGATE, p_intensify: float = 0.5
+                   ) -> str:
     """An opinion with sentiment ``label``: [negation] [intensifier] adjective ("not very good" is negative)."""
     negated = rng.random() < p_negate
     words = POSITIVE_WORDS if (label ^ int(negated)) == 1 else NEGATIVE_WORDS
@@ -103,14 +115,19 @@ def opinion_phrase(rng: np.random.Generator, label: int, p_negate: float = 0.3, 
     return " ".join(parts)
 
 
-def opinion_sentence(rng: np.random.Generator, topic: str, label: int, p_negate: float = 0.3) -> str:
-    """One sentence about ``topic`` carrying sentiment ``label`` (1 positive, 0 negative)."""
+def opinion_sentence(rng: np.random.Generator, topic: str, label: int, p_negate: float = P_NEGATE) -> str:
+    """One sentence about ``topic`` whose opinions all carry sentiment ``label`` (1 positive, 0 negative)."""
     spec = TOPICS[topic]
     aspect, aspect2 = rng.choice(spec["aspects"], size=2, replace=False)
     template = str(rng.choice(OPINIONS))
-    was = "were" if aspect.endswith("s") else "was"
-    return template.format(aspect=aspect, aspect2=aspect2, was=was, noun=str(rng.choice(spec["nouns"])),
-                           opinion=opinion_phrase(rng, label, p_negate))
+    return template.format(aspect=aspect, aspect2=aspect2, was=_was(aspect), was2=_was(aspect2),
+                           noun=str(rng.choice(spec["nouns"])), opinion=opinion_phrase(rng, label, p_negate),
+                           opinion2=opinion_phrase(rng, label, p_negate))
+
+
+def _was(noun: str) -> str:
+    """Past tense of "to be" agreeing with a (plural if it ends in s) noun."""
+    return "were" if noun.endswith("s") else "was"
 
 
 def generate_review(rng: np.random.Generator, min_sentences: int = 3, max_sentences: int = 6
@@ -135,7 +152,7 @@ def generate_reviews(n: int, seed: int = 0) -> list[list[str]]:
     return [generate_review(rng)[0] for _ in range(n)]
 
 
-def generate_sst2_like(n: int, seed: int = 0, p_negate: float = 0.4) -> list[tuple[str, int]]:
+def generate_sst2_like(n: int, seed: int = 0, p_negate: float = P_NEGATE) -> list[tuple[str, int]]:
     """``n`` single opinion sentences ``(sentence, label)`` with balanced labels, like SST-2 (deterministic)."""
     rng = np.random.default_rng(seed)
     items = []
