@@ -16,6 +16,12 @@ BREAKS = {
         "losses = [SCANLoss(cfg.entropy_weight) for _ in range(cfg.num_heads)]":
         "losses = [SCANLoss(0.0) for _ in range(cfg.num_heads)]",
     },
+    # PMI whose cluster prior never leaves uniform (momentum 1): agreeing on a popular cluster is no
+    # longer discounted, so nothing stops the heads from piling images into few clusters.
+    "pmi_frozen_prior": {
+        "losses = [PMILoss(cfg.pmi_gamma, cfg.pmi_momentum, cfg.pmi_temperature) for _ in range(cfg.num_heads)]":
+        "losses = [PMILoss(cfg.pmi_gamma, 1.0, cfg.pmi_temperature) for _ in range(cfg.num_heads)]",
+    },
 }
 
 
