@@ -80,3 +80,17 @@ def test_dataset_to_tensors_stacks_everything(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "smoke")
     x, y = utils.dataset_to_tensors(utils.image_dataset("cifar10", "test", T.ToTensor(), size=8))
     assert x.shape == (450, 3, 8, 8) and y.shape == (450,)
+
+
+def test_cluttered_images_are_deterministic_and_keep_the_object():
+    import torch
+    from utils import ClutteredImages
+    base = [(torch.ones(3, 32, 32), 7), (torch.zeros(3, 32, 32), 1)]
+    ds = ClutteredImages(base, seed=3, object_size=24, clutter=0.4)
+    x, y = ds[0]
+    assert x.shape == (3, 32, 32) and y == 7 and len(ds) == 2
+    assert torch.equal(x, ds[0][0]), "background and position are fixed per item"
+    assert not torch.equal(ds[1][0], ClutteredImages(base, seed=4)[1][0]), "another seed, another clutter"
+    assert 0.0 <= x.min() and x.max() <= 1.0
+    assert (x == 1.0).all(0).sum() == 24 * 24, "the white object covers exactly a 24x24 window"
+    assert ds[1][0].max() <= 0.4 + 1e-6, "a black object leaves only the clutter, at most `clutter` bright"

@@ -265,6 +265,41 @@ def dataset_to_tensors(dataset: Dataset, batch_size: int = 512) -> tuple[torch.T
     return torch.cat(xs), torch.cat(ys)
 
 
+class ClutteredImages(Dataset):
+    """Each image shrunk to ``object_size`` px and pasted at a random spot over a smooth random background.
+
+    Both the background and the position are fixed per item (drawn from ``seed`` and the index), so the
+    dataset is deterministic. The smoke profile of week 2 uses it to make the digits a harder
+    recognition problem: the background has no canonical orientation, the object does.
+    """
+
+    def __init__(self, dataset: Dataset, seed: int, object_size: int = 24, clutter: float = 0.4,
+                 grid: int = 6) -> None:
+        self.dataset, self.seed, self.object_size, self.clutter, self.grid = dataset, seed, object_size, clutter, grid
+        self.targets = getattr(dataset, "targets", None)
+        self.classes = getattr(dataset, "classes", None)
+
+    def __len__(self) -> int:
+        """Number of items of the wrapped dataset."""
+        return len(self.dataset)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
+        """``(cluttered image tensor (C, S, S) in [0, 1], label)``; the wrapped dataset must return tensors."""
+        import torch.nn.functional as F
+        image, label = self.dataset[i]
+        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
+        channels, size = image.shape[0], image.shape[-1]
+        noise = torch.rand(1, channels, self.grid, self.grid, generator=gen)
+        background = F.interpolate(noise, size=(size, size), mode="bicubic", align_corners=False)[0]
+        out = background.clamp(0, 1) * self.clutter
+        small = F.interpolate(image[None], size=(self.object_size,) * 2, mode="bilinear", align_corners=False,
+                              antialias=True)[0]
+        r, c = torch.randint(0, size - self.object_size + 1, (2,), generator=gen).tolist()
+        window = out[:, r:r + self.object_size, c:c + self.object_size]
+        out[:, r:r + self.object_size, c:c + self.object_size] = torch.maximum(window, small)
+        return out, label
+
+
 def class_names(dataset: Dataset) -> Sequence[str]:
     """Human-readable class names of a dataset (falls back to the class indices)."""
     names = getattr(dataset, "classes", None)
