@@ -273,7 +273,7 @@ class ClutteredImages(Dataset):
     recognition problem: the background has no canonical orientation, the object does.
     """
 
-    def __init__(self, dataset: Dataset, seed: int, object_size: int = 24, clutter: float = 0.4,
+    def __init__(self, dataset: Dataset, seed: int, object_size: int = 24, clutter: float = 0.6,
                  grid: int = 6) -> None:
         self.dataset, self.seed, self.object_size, self.clutter, self.grid = dataset, seed, object_size, clutter, grid
         self.targets = getattr(dataset, "targets", None)
