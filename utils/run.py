@@ -2,6 +2,8 @@
 
 Each executed notebook is written to ``runs/<week>_<profile>.ipynb``; a summary table (week,
 profile, minutes, metrics verdict) is printed and the exit code is non-zero on any failure.
+``--seeds 0,1,2`` runs each week once per seed (its ``SEED = 0`` line replaced) and prints every
+metric's value per seed: how expectations are measured and how large the seed-to-seed spread is.
 """
 from __future__ import annotations
 
@@ -24,17 +26,32 @@ def list_weeks(root: Path = REPO_ROOT) -> list[str]:
     return sorted(p.name for p in root.glob("week[0-9][0-9]_*") if (p / f"{p.name}.ipynb").exists())
 
 
-def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600) -> dict[str, object]:
-    """Execute one week's solution notebook in ``profile``; return a summary row."""
+SEED_LINE = re.compile(r"^SEED = 0\b", re.MULTILINE)
+
+
+def with_seed(nb: "nbformat.NotebookNode", seed: int) -> None:
+    """Replace the notebook's one ``SEED = 0`` line (start of a code line) by ``SEED = seed``, in place."""
+    hits = [c for c in nb.cells if c.cell_type == "code" and SEED_LINE.search(c.source)]
+    if len(hits) != 1 or len(SEED_LINE.findall(hits[0].source)) != 1:
+        raise ValueError(f"expected exactly one 'SEED = 0' line in the notebook's code, found {len(hits)} cells")
+    hits[0].source = SEED_LINE.sub(f"SEED = {int(seed)}", hits[0].source)
+
+
+def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: int | None = None
+             ) -> dict[str, object]:
+    """Execute one week's solution notebook in ``profile`` (optionally with another seed); return a summary row."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     src = REPO_ROOT / week / f"{week}.ipynb"
     out_dir.mkdir(parents=True, exist_ok=True)
-    out_nb, metrics_file = out_dir / f"{week}_{profile}.ipynb", out_dir / f"{week}_{profile}_metrics.json"
+    stem = f"{week}_{profile}" + ("" if seed is None else f"_seed{seed}")
+    out_nb, metrics_file = out_dir / f"{stem}.ipynb", out_dir / f"{stem}_metrics.json"
     metrics_file.unlink(missing_ok=True)
     nb = nbformat.read(src, as_version=4)
+    if seed is not None:
+        with_seed(nb, seed)
     old_env = {k: os.environ.get(k) for k in (ENV_VAR, METRICS_OUT_ENV)}
     os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
@@ -56,12 +73,26 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600) -> dic
                 os.environ[key] = value
     minutes = (time.perf_counter() - start) / 60
     nbformat.write(nb, out_nb)
-    verdict = "no check"
+    verdict, measured = "no check", {}
     if metrics_file.exists():
-        verdict = "pass" if json.loads(metrics_file.read_text())["passed"] else "FAIL"
+        report = json.loads(metrics_file.read_text())
+        verdict = "pass" if report["passed"] else "FAIL"
+        measured = {r["metric"]: r["measured"] for r in report["rows"] if r["measured"] is not None}
     ok = not error and verdict == "pass"
-    return {"week": week, "profile": profile, "minutes": minutes, "metrics": verdict,
-            "status": "ok" if ok else "FAILED", "error": error, "output": str(out_nb)}
+    return {"week": week, "profile": profile, "seed": seed, "minutes": minutes, "metrics": verdict,
+            "status": "ok" if ok else "FAILED", "error": error, "output": str(out_nb), "measured": measured}
+
+
+def seed_table(rows: list[dict[str, object]]) -> str:
+    """Text table of every measured metric of one week (rows) for each seed run (columns)."""
+    seeds = [str(r["seed"]) for r in rows]
+    metrics = sorted({m for r in rows for m in r["measured"]})
+    lines = [f"{'metric':<40}" + "".join(f"{'seed ' + s:>11}" for s in seeds)]
+    for m in metrics:
+        values = [r["measured"].get(m) for r in rows]
+        lines.append(f"{m:<40}" + "".join(f"{v:>11.3f}" if isinstance(v, (int, float)) else f"{'-':>11}"
+                                         for v in values))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="default: COURSE_PROFILE, else 'full' with a CUDA GPU and 'smoke' without")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "runs", help="folder for executed notebooks")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    parser.add_argument("--seeds", default=None,
+                        help="comma-separated seeds (e.g. 0,1,2): one run per seed and a table of the metrics")
     args = parser.parse_args(argv)
+    seeds = [None] if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     available = list_weeks()
     weeks = available if args.weeks == ["all"] else args.weeks
     unknown = [w for w in weeks if w not in available]
@@ -82,15 +116,21 @@ def main(argv: list[str] | None = None) -> int:
     profile = args.profile or get_profile()
     rows = []
     for week in weeks:
-        print(f"--> running {week} ({profile} profile) ...", flush=True)
-        row = run_week(week, profile, args.out, args.timeout)
-        rows.append(row)
-        print(f"    {row['status']} in {row['minutes']:.2f} min" + (f": {row['error']}" if row["error"] else ""),
-              flush=True)
-    print(f"\n{'week':<28} {'profile':<8} {'minutes':>8}  {'metrics':<9} status")
-    print("-" * 66)
+        week_rows = []
+        for seed in seeds:
+            print(f"--> running {week} ({profile} profile{'' if seed is None else f', seed {seed}'}) ...", flush=True)
+            row = run_week(week, profile, args.out, args.timeout, seed)
+            week_rows.append(row)
+            print(f"    {row['status']} in {row['minutes']:.2f} min" + (f": {row['error']}" if row["error"] else ""),
+                  flush=True)
+        if args.seeds is not None:
+            print(f"\n{week}: measured metrics per seed\n{seed_table(week_rows)}\n")
+        rows += week_rows
+    print(f"\n{'week':<28} {'profile':<8} {'seed':>4} {'minutes':>8}  {'metrics':<9} status")
+    print("-" * 71)
     for r in rows:
-        print(f"{r['week']:<28} {r['profile']:<8} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
+        seed = "-" if r["seed"] is None else str(r["seed"])
+        print(f"{r['week']:<28} {r['profile']:<8} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
     failed = [r for r in rows if r["status"] != "ok"]
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {args.out}")
     for r in failed:

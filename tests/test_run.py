@@ -1,0 +1,33 @@
+"""Unit tests of utils/run.py's seed handling (no notebook is executed here)."""
+import nbformat
+import pytest
+
+from utils import run
+
+
+@pytest.mark.parametrize("week", run.list_weeks())
+def test_every_week_has_one_seed_line_that_with_seed_replaces(week):
+    nb = nbformat.read(run.REPO_ROOT / week / f"{week}.ipynb", as_version=4)
+    run.with_seed(nb, 3)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert run.SEED_LINE.search(code) is None and code.count("SEED = 3") == 1
+
+
+def test_with_seed_refuses_a_notebook_without_or_with_two_seed_lines():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    with pytest.raises(ValueError):
+        run.with_seed(nb, 1)
+    nb.cells = [nbformat.v4.new_code_cell("SEED = 0"), nbformat.v4.new_code_cell("SEED = 0")]
+    with pytest.raises(ValueError):
+        run.with_seed(nb, 1)
+    nb.cells = [nbformat.v4.new_code_cell("SEED = 0; utils.set_seed(SEED)\nOTHER_SEED = 0")]
+    run.with_seed(nb, 7)
+    assert nb.cells[0].source == "SEED = 7; utils.set_seed(SEED)\nOTHER_SEED = 0"
+
+
+def test_seed_table_lists_each_metric_per_seed():
+    rows = [{"seed": 0, "measured": {"acc": 90.0, "gain": 2.5}}, {"seed": 1, "measured": {"acc": 88.25}}]
+    table = run.seed_table(rows).splitlines()
+    assert table[0].split() == ["metric", "seed", "0", "seed", "1"]
+    assert table[1].split() == ["acc", "90.000", "88.250"]
+    assert table[2].split() == ["gain", "2.500", "-"]
