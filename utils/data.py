@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
@@ -285,7 +286,6 @@ class ClutteredImages(Dataset):
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
         """``(cluttered image tensor (C, S, S) in [0, 1], label)``; the wrapped dataset must return tensors."""
-        import torch.nn.functional as F
         image, label = self.dataset[i]
         gen = torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
         channels, size = image.shape[0], image.shape[-1]
