@@ -1,8 +1,14 @@
 """Known-answer tests of utils/text.py: the review grammar, cleaning, sentence splitting, tokenisers, corpora."""
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from utils import text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_generators_are_deterministic_and_seed_dependent():
@@ -67,6 +73,18 @@ def test_wordpiece_tokenizer_and_corpus():
     assert corpus.doc_of(0) == 0 and corpus.doc_of(len(docs[0])) == 1
     top, share = text.most_frequent_token_accuracy(corpus)
     assert tok.id_to_token(top) == "the" and 0 < share < 100
+
+
+def test_wordpiece_vocabulary_is_the_same_in_every_process():
+    # The tokenizers library's own trainer broke ties in hash order, which differs per process:
+    # the same seed then gave another vocabulary and another result. Build it in two processes.
+    code = ("import sys; sys.path.insert(0, %r); from utils import text; "
+            "docs = text.generate_reviews(300, seed=0); "
+            "tok = text.train_wordpiece((s for d in docs for s in d), vocab_size=120); "
+            "print(sorted(tok.backend.get_vocab().items(), key=lambda kv: kv[1]))" % str(REPO_ROOT))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0] == runs[1] and "'the'" in runs[0]
 
 
 def test_tokenized_corpus_cache_roundtrip(tmp_path):

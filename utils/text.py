@@ -274,16 +274,29 @@ class TextTokenizer:
 
 
 def train_wordpiece(sentences: Iterable[str], vocab_size: int = 1000, min_frequency: int = 2) -> TextTokenizer:
-    """Train a lower-casing BERT-style WordPiece tokeniser on sentences (``tokenizers`` library, seconds)."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    """Build a lower-casing BERT-style WordPiece tokeniser from word counts, deterministically (seconds).
 
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.decoder = decoders.WordPiece()
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
-                                        special_tokens=SPECIAL_TOKENS, show_progress=False)
-    tok.train_from_iterator(sentences, trainer)
+    The vocabulary is the special tokens, every character seen (alone and as a ``##`` continuation
+    piece, so no word is ever out of vocabulary), then whole words with at least ``min_frequency``
+    occurrences, most frequent first and ties broken alphabetically, up to ``vocab_size``. Tokenising
+    is WordPiece's greedy longest-match-first, done by the ``tokenizers`` library. Its own
+    ``WordPieceTrainer`` is not used: it breaks ties between equally frequent merges in hash order,
+    which changes from process to process, so one seed gave different vocabularies and results.
+    """
+    from collections import Counter
+
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
+
+    normalizer, pre_tokenizer = normalizers.BertNormalizer(lowercase=True), pre_tokenizers.BertPreTokenizer()
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        counts.update(w for w, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(sentence)))
+    chars = sorted({c for word in counts for c in word})
+    vocab = list(SPECIAL_TOKENS) + chars + [f"##{c}" for c in chars]
+    words = sorted((w for w, n in counts.items() if n >= min_frequency and len(w) > 1), key=lambda w: (-counts[w], w))
+    vocab += words[: max(0, vocab_size - len(vocab))]
+    tok = Tokenizer(models.WordPiece({t: i for i, t in enumerate(vocab)}, unk_token="[UNK]"))
+    tok.normalizer, tok.pre_tokenizer, tok.decoder = normalizer, pre_tokenizer, decoders.WordPiece()
     return TextTokenizer(tok, f"wordpiece-{tok.get_vocab_size()}")
 
 
