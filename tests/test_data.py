@@ -94,3 +94,18 @@ def test_cluttered_images_are_deterministic_and_keep_the_object():
     assert 0.0 <= x.min() and x.max() <= 1.0
     assert (x == 1.0).all(0).sum() == 24 * 24, "the white object covers exactly a 24x24 window"
     assert ds[1][0].max() <= 0.4 + 1e-6, "a black object leaves only the clutter, at most `clutter` bright"
+
+
+def test_noisy_images_are_deterministic_with_the_asked_noise():
+    import torch
+    from utils import NoisyImages
+    base = [(torch.full((3, 32, 32), 0.5), 7), (torch.full((3, 32, 32), 0.5), 1)]
+    ds = NoisyImages(base, seed=3, std=0.1)
+    x, y = ds[0]
+    assert x.shape == (3, 32, 32) and y == 7 and len(ds) == 2
+    assert torch.equal(x, ds[0][0]), "the noise is fixed per item"
+    assert not torch.equal(x, ds[1][0]), "another item, other noise"
+    assert not torch.equal(ds[1][0], NoisyImages(base, seed=4, std=0.1)[1][0]), "another seed, other noise"
+    assert abs((x - 0.5).std().item() - 0.1) < 0.01 and abs((x - 0.5).mean().item()) < 0.01
+    assert torch.equal(NoisyImages(base, seed=3, std=0.0)[0][0], base[0][0]), "std 0 leaves the image as it is"
+    assert 0.0 <= NoisyImages(base, seed=0, std=2.0)[0][0].min() and NoisyImages(base, seed=0, std=2.0)[0][0].max() <= 1.0

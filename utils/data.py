@@ -300,6 +300,32 @@ class ClutteredImages(Dataset):
         return out, label
 
 
+class NoisyImages(Dataset):
+    """Each image plus Gaussian pixel noise of standard deviation ``std``, clipped to [0, 1], fixed per item.
+
+    The noise is drawn from ``seed`` and the index, so the dataset is deterministic. The smoke
+    profile of week 1 uses it: a random projection keeps noise and signal alike, an autoencoder's
+    bottleneck keeps what recurs across images, so clean digits (where both are near the ceiling)
+    become a problem on which the learned code has to earn its advantage.
+    """
+
+    def __init__(self, dataset: Dataset, seed: int, std: float = 0.3) -> None:
+        self.dataset, self.seed, self.std = dataset, seed, std
+        self.targets = getattr(dataset, "targets", None)
+        self.classes = getattr(dataset, "classes", None)
+
+    def __len__(self) -> int:
+        """Number of items of the wrapped dataset."""
+        return len(self.dataset)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
+        """``(noisy image tensor in [0, 1], label)``; the wrapped dataset must return tensors in [0, 1]."""
+        image, label = self.dataset[i]
+        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
+        noise = torch.randn(image.shape, generator=gen)
+        return (image + self.std * noise).clamp(0, 1), label
+
+
 def class_names(dataset: Dataset) -> Sequence[str]:
     """Human-readable class names of a dataset (falls back to the class indices)."""
     names = getattr(dataset, "classes", None)
