@@ -266,7 +266,24 @@ def dataset_to_tensors(dataset: Dataset, batch_size: int = 512) -> tuple[torch.T
     return torch.cat(xs), torch.cat(ys)
 
 
-class ClutteredImages(Dataset):
+class SeededImageWrapper(Dataset):
+    """Base of datasets that change each image of a wrapped dataset in a way fixed by ``seed`` and the index."""
+
+    def __init__(self, dataset: Dataset, seed: int) -> None:
+        self.dataset, self.seed = dataset, seed
+        self.targets = getattr(dataset, "targets", None)
+        self.classes = getattr(dataset, "classes", None)
+
+    def __len__(self) -> int:
+        """Number of items of the wrapped dataset."""
+        return len(self.dataset)
+
+    def generator(self, i: int) -> torch.Generator:
+        """The random generator of item ``i``: the same every time the item is read."""
+        return torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
+
+
+class ClutteredImages(SeededImageWrapper):
     """Each image shrunk to ``object_size`` px and pasted at a random spot over a smooth random background.
 
     Both the background and the position are fixed per item (drawn from ``seed`` and the index), so the
@@ -276,18 +293,13 @@ class ClutteredImages(Dataset):
 
     def __init__(self, dataset: Dataset, seed: int, object_size: int = 24, clutter: float = 0.6,
                  grid: int = 6) -> None:
-        self.dataset, self.seed, self.object_size, self.clutter, self.grid = dataset, seed, object_size, clutter, grid
-        self.targets = getattr(dataset, "targets", None)
-        self.classes = getattr(dataset, "classes", None)
-
-    def __len__(self) -> int:
-        """Number of items of the wrapped dataset."""
-        return len(self.dataset)
+        super().__init__(dataset, seed)
+        self.object_size, self.clutter, self.grid = object_size, clutter, grid
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
         """``(cluttered image tensor (C, S, S) in [0, 1], label)``; the wrapped dataset must return tensors."""
         image, label = self.dataset[i]
-        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
+        gen = self.generator(i)
         channels, size = image.shape[0], image.shape[-1]
         noise = torch.rand(1, channels, self.grid, self.grid, generator=gen)
         background = F.interpolate(noise, size=(size, size), mode="bicubic", align_corners=False)[0]
@@ -300,7 +312,7 @@ class ClutteredImages(Dataset):
         return out, label
 
 
-class NoisyImages(Dataset):
+class NoisyImages(SeededImageWrapper):
     """Each image plus Gaussian pixel noise of standard deviation ``std``, clipped to [0, 1], fixed per item.
 
     The noise is drawn from ``seed`` and the index, so the dataset is deterministic. The smoke
@@ -310,18 +322,13 @@ class NoisyImages(Dataset):
     """
 
     def __init__(self, dataset: Dataset, seed: int, std: float = 0.3) -> None:
-        self.dataset, self.seed, self.std = dataset, seed, std
-        self.targets = getattr(dataset, "targets", None)
-        self.classes = getattr(dataset, "classes", None)
-
-    def __len__(self) -> int:
-        """Number of items of the wrapped dataset."""
-        return len(self.dataset)
+        super().__init__(dataset, seed)
+        self.std = std
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
         """``(noisy image tensor in [0, 1], label)``; the wrapped dataset must return tensors in [0, 1]."""
         image, label = self.dataset[i]
-        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))
+        gen = self.generator(i)
         noise = torch.randn(image.shape, generator=gen)
         return (image + self.std * noise).clamp(0, 1), label
 
