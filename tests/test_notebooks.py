@@ -31,7 +31,8 @@ def test_week_follows_conventions(week):
     nb = nbformat.read(REPO_ROOT / week / f"{week}.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert f'WEEK, REPO_URL = "{week}"' in code[0], "first code cell must be the standard setup cell"
-    assert 'os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")' in code[0] and not re.search(r"^\s*(import|from)\s+(torch|utils)\b", code[0], re.M), \
+    imports_torch = re.search(r"^\s*(import|from)\s+(torch|utils)\b", code[0], re.M)
+    assert 'os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")' in code[0] and not imports_torch, \
         "the setup cell must set OMP_WAIT_POLICY before anything imports torch (busy-machine slowdown)"
     assert any("utils.profile_banner(PROFILE)" in c for c in code), "the notebook must print the profile banner"
     assert any("utils.make_config(" in c for c in code), "one config cell with utils.make_config"
