@@ -106,3 +106,24 @@ def test_probe_accepts_inference_mode_features():
     assert utils.linear_probe(x, y, x, y)["test_acc"] == 100.0
     feats, _ = utils.extract_features(torch.nn.Identity(), [(x, y)])
     assert not feats.is_inference()
+
+
+def test_few_shot_indices_per_class_and_fixed_by_seed():
+    labels = np.repeat(np.arange(4), 10)
+    idx = utils.few_shot_indices(labels, shots=3, seed=1)
+    assert len(idx) == 12 and np.array_equal(np.bincount(labels[idx]), [3, 3, 3, 3])
+    assert np.array_equal(idx, utils.few_shot_indices(labels, shots=3, seed=1))
+    assert not np.array_equal(idx, utils.few_shot_indices(labels, shots=3, seed=2))
+    with pytest.raises(ValueError, match="fewer than shots"):
+        utils.few_shot_indices(labels, shots=11)
+
+
+def test_few_shot_accuracy_separable_and_random_features():
+    rng = np.random.default_rng(0)
+    centers = rng.normal(size=(3, 8)) * 5
+    y = np.tile(np.arange(3), 40)
+    x = centers[y] + rng.normal(size=(120, 8))
+    good = utils.few_shot_accuracy(x[:60], y[:60], x[60:], y[60:], shots=2, draws=3)
+    assert good["probe"] > 95 and good["knn"] > 95
+    noise = utils.few_shot_accuracy(rng.normal(size=(60, 8)), y[:60], rng.normal(size=(60, 8)), y[60:], shots=2, draws=3)
+    assert noise["knn"] < 70 and set(noise) == {"probe", "knn", "probe_std", "knn_std"}

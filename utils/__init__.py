@@ -7,7 +7,7 @@ from .data import (ClutteredImages, DatasetUnavailableError, DigitsImages, IMAGE
                    data_root, dataset_to_tensors, download_file, fetching, image_dataset, load_hf_dataset,
                    make_loader)
 from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
-                         fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
+                         few_shot_accuracy, few_shot_indices, fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
 from .metrics import check_metrics, load_expected
 from .plotting import (plot_bars, plot_histogram, plot_history, plot_roc, plot_tsne, show_images,
                        show_neighbors, show_reconstructions)

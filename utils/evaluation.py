@@ -127,6 +127,36 @@ def knn_accuracy(train_x: ArrayLike, train_y: ArrayLike, test_x: ArrayLike, test
     return (votes.argmax(1) == test_y_t).float().mean().item() * 100
 
 
+def few_shot_indices(labels: ArrayLike, shots: int, seed: int = 0) -> np.ndarray:
+    """Sorted indices of ``shots`` examples per class of ``labels``, drawn without replacement with ``seed``."""
+    y = _numpy(labels).astype(np.int64)
+    rng = np.random.default_rng(seed)
+    picks = []
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        if len(members) < shots:
+            raise ValueError(f"class {c} has {len(members)} examples, fewer than shots={shots}")
+        picks.append(rng.choice(members, shots, replace=False))
+    return np.sort(np.concatenate(picks))
+
+
+def few_shot_accuracy(train_x: ArrayLike, train_y: ArrayLike, test_x: ArrayLike, test_y: ArrayLike, *,
+                      shots: int, draws: int = 5, device: torch.device | str | None = None) -> dict[str, float]:
+    """Linear-probe and 1-NN test accuracy (%) with ``shots`` labels per class, averaged over ``draws`` fixed draws.
+
+    Draw ``d`` uses :func:`few_shot_indices` with seed ``d``, so every model is evaluated on the same
+    labelled subsets. Returns ``probe`` and ``knn`` (means) and ``probe_std``/``knn_std`` over the draws.
+    """
+    xtr, ytr = _tensor(train_x, torch.float32), _tensor(train_y, torch.long)
+    probe, knn = [], []
+    for d in range(draws):
+        idx = torch.as_tensor(few_shot_indices(ytr, shots, seed=d))
+        probe.append(linear_probe(xtr[idx], ytr[idx], test_x, test_y, device=device)["test_acc"])
+        knn.append(knn_accuracy(xtr[idx], ytr[idx], test_x, test_y, k=1, device=device))
+    return {"probe": float(np.mean(probe)), "knn": float(np.mean(knn)),
+            "probe_std": float(np.std(probe)), "knn_std": float(np.std(knn))}
+
+
 def clustering_accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Accuracy (%) under the best one-to-one matching of clusters to classes (Hungarian, scipy)."""
     from scipy.optimize import linear_sum_assignment
