@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from .profiles import get_profile
+from .profiles import get_profile, is_dry_run
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV_VAR = "COURSE_DATA"
@@ -218,6 +218,51 @@ def _real_image_dataset(name: str, split: str, transform: Callable | None) -> Da
     return ds
 
 
+def dry_run_items() -> int:
+    """Items per split a dry run keeps: 1,024 with a CUDA GPU (real batch sizes fit), 128 without."""
+    return 1024 if torch.cuda.is_available() else 128
+
+
+def stratified_head(labels: Sequence[int], n: int) -> np.ndarray:
+    """Indices of ``n`` items taken round-robin over the classes (every class present), in dataset order."""
+    labels = np.asarray(labels).reshape(-1)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(labels), dtype=np.int64)
+    starts = np.searchsorted(labels[order], labels[order], side="left")
+    rank[order] = np.arange(len(labels)) - starts  # position of each item within its class
+    keep = np.lexsort((labels, rank))[:n]  # all first items of every class, then all second items, ...
+    return np.sort(keep)
+
+
+class DryRunSubset(Dataset):
+    """A slice of a real dataset for a dry run; keeps ``targets`` and ``classes`` and forwards other attributes."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+        self.dataset, self.indices = dataset, np.asarray(indices, dtype=np.int64)
+        self.targets = np.asarray(dataset.targets)[self.indices]
+        self.classes = getattr(dataset, "classes", None)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, i: int) -> Any:
+        return self.dataset[int(self.indices[i])]
+
+    @property
+    def transform(self) -> Callable | None:
+        """The wrapped dataset's transform (setting it changes the wrapped dataset's)."""
+        return self.dataset.transform
+
+    @transform.setter
+    def transform(self, value: Callable | None) -> None:
+        self.dataset.transform = value
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "dataset":  # not set yet (e.g. while unpickling in a DataLoader worker)
+            raise AttributeError(name)
+        return getattr(self.dataset, name)
+
+
 def image_dataset(name: str, split: str, transform: Callable | None = None, *,
                   size: int | None = None, profile: str | None = None) -> Dataset:
     """Return dataset ``name`` (stl10, cifar10, cifar100, pathmnist) split ``split`` for the active profile.
@@ -240,7 +285,10 @@ def image_dataset(name: str, split: str, transform: Callable | None = None, *,
 
         resize = T.Resize(size, interpolation=T.InterpolationMode.BICUBIC, antialias=True)
         transform = T.Compose([resize, transform]) if transform is not None else resize
-    return _real_image_dataset(name, split, transform)
+    ds = _real_image_dataset(name, split, transform)
+    if is_dry_run():  # the real files, a slice of them: every class present
+        ds = DryRunSubset(ds, stratified_head(ds.targets, dry_run_items()))
+    return ds
 
 
 def default_num_workers() -> int:
@@ -349,4 +397,9 @@ def load_hf_dataset(hub_id: str, split: str, *, name: str | None = None, config:
     cache = data_root() / "hf"
     url = f"https://huggingface.co/datasets/{hub_id}"
     with fetching(name or hub_id, url, cache, f"the Hugging Face cache of {hub_id} ({split} split)"):
-        return datasets.load_dataset(hub_id, config, split=split, cache_dir=str(cache))
+        data = datasets.load_dataset(hub_id, config, split=split, cache_dir=str(cache))
+    if is_dry_run() and "label" in data.column_names:  # a slice, every label present
+        data = data.select(stratified_head(data["label"], dry_run_items()).tolist())
+    elif is_dry_run():
+        data = data.select(range(min(len(data), dry_run_items())))
+    return data

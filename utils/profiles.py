@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import warnings
+from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
@@ -10,6 +13,8 @@ import torch
 
 PROFILES = ("smoke", "full")
 ENV_VAR = "COURSE_PROFILE"
+DRY_RUN_ENV = "COURSE_DRY_RUN"  # "1": the full code path with run length cut (see `dry_run_config`)
+DRY_RUN_CPU_BATCH = 16  # a dry run without a GPU also caps batch sizes, so it fits a laptop's memory
 
 
 def get_profile() -> str:
@@ -23,6 +28,26 @@ def get_profile() -> str:
             f"{', '.join(repr(p) for p in PROFILES)} (or leave it unset)."
         )
     return value
+
+
+def is_dry_run() -> bool:
+    """Whether ``COURSE_DRY_RUN`` asks for a dry run (``1``/``true``/``yes``); any other non-empty value is an error."""
+    value = os.environ.get(DRY_RUN_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise ValueError(f"{DRY_RUN_ENV}={os.environ[DRY_RUN_ENV]!r}: use 1 (dry run) or 0 / unset (a real run)")
+
+
+def run_name(profile: str) -> str:
+    """Name of a run's checkpoint folder: the profile, or ``full-dry-run`` so a dry run never resumes a real run."""
+    return f"{profile}-dry-run" if is_dry_run() else profile
+
+
+def checkpoint_dir(week_dir: Path | str, profile: str) -> Path:
+    """The week's checkpoint folder for ``profile``: ``<week>/checkpoints/<profile>`` (``full-dry-run`` in a dry run)."""
+    return Path(week_dir) / "checkpoints" / run_name(profile)
 
 
 def profile_reason(profile: str | None = None) -> str:
@@ -44,7 +69,15 @@ def profile_banner(profile: str | None = None) -> str:
         "set COURSE_PROFILE=full on a GPU for the real course",
     }[profile]
     line = "=" * 72
-    return f"{line}\nProfile: {profile.upper()}  ({profile_reason(profile)})\n  -> {meaning}\n{line}"
+    banner = f"{line}\nProfile: {profile.upper()}  ({profile_reason(profile)})\n  -> {meaning}"
+    if is_dry_run():
+        banner += (f"\nDRY RUN ({DRY_RUN_ENV}=1): the real code path, data and weights, with run length cut "
+                   f"(1 epoch, a slice of each split); metrics are produced, not judged")
+    if profile == "full" and not torch.cuda.is_available():
+        banner += ("\nWARNING: full profile without a CUDA GPU: "
+                   + ("expect minutes per week on a CPU (dry run)" if is_dry_run() else
+                      "expect days of CPU time (hours on a GPU); use COURSE_PROFILE=smoke or a GPU"))
+    return f"{banner}\n{line}"
 
 
 def get_device() -> torch.device:
@@ -80,11 +113,46 @@ class Config(dict):
         return "\n".join(f"{k:<{width}} = {v!r}" for k, v in self.items())
 
 
+_EPOCHS = re.compile(r"(^|_)epochs$")
+_ITERATIONS = re.compile(r"(^|_)(iterations|steps)$")
+_BATCH = re.compile(r"(^|_)batch_size$")
+DRY_RUN_LIMITS = {"iters_per_epoch": 5, "val_batches": 2, "tsne_points": 200, "kmeans_n_init": 1}
+
+
+def dry_run_config(values: Mapping[str, Any], cuda: bool | None = None) -> dict[str, Any]:
+    """Cut a config's run length for a dry run: every ``*epochs`` > 0 becomes 1, ``*iterations``/``*steps`` at most 10.
+
+    ``iters_per_epoch``, ``val_batches``, ``tsne_points`` and ``kmeans_n_init`` are capped too
+    (``DRY_RUN_LIMITS``); without a GPU (``cuda`` False) every ``*batch_size`` is capped at
+    ``DRY_RUN_CPU_BATCH``. Every other value (models, learning rates, image sizes) stays as it is.
+    """
+    cuda = torch.cuda.is_available() if cuda is None else cuda
+    out = dict(values)
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        if _EPOCHS.search(key) and value > 0:
+            out[key] = 1
+        elif _ITERATIONS.search(key) and value > 0:
+            out[key] = min(value, 10)
+        elif key in DRY_RUN_LIMITS:
+            out[key] = min(value, DRY_RUN_LIMITS[key])
+        elif _BATCH.search(key) and not cuda:
+            out[key] = min(value, DRY_RUN_CPU_BATCH)
+    return out
+
+
 def make_config(profile: str, smoke: Mapping[str, Any], full: Mapping[str, Any]) -> Config:
-    """Pick the hyperparameters of ``profile``; both profiles must define the same keys."""
+    """Pick the hyperparameters of ``profile`` (both must define the same keys); a full dry run cuts run length."""
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; allowed values are 'smoke', 'full'")
     if set(smoke) != set(full):
         missing = sorted(set(smoke) ^ set(full))
         raise KeyError(f"smoke and full configs must have the same keys; differing: {missing}")
-    return Config(dict(smoke if profile == "smoke" else full), profile=profile)
+    values = dict(smoke if profile == "smoke" else full)
+    dry = profile == "full" and is_dry_run()
+    if dry:
+        values = dry_run_config(values)
+    elif is_dry_run():
+        warnings.warn(f"{DRY_RUN_ENV}=1 only cuts the full profile; smoke runs as it is", stacklevel=2)
+    return Config(values, profile=profile, dry_run=dry)

@@ -4,19 +4,23 @@ Each executed notebook is written to ``runs/<week>_<profile>.ipynb``; a summary 
 profile, minutes, metrics verdict) is printed and the exit code is non-zero on any failure.
 ``--seeds 0,1,2`` runs each week once per seed (its ``SEED = 0`` line replaced) and prints every
 metric's value per seed: how expectations are measured and how large the seed-to-seed spread is.
+``--dry-run`` (full profile only; ``COURSE_DRY_RUN=1``) runs the real code path, data and weights with
+run length cut (1 epoch, a slice of each split): what an instructor runs on the GPU machine the day
+before class. Offline it stops at the first dataset or weight file it cannot get, with the whole message.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import os
+import re
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from .metrics import METRICS_OUT_ENV
-from .profiles import ENV_VAR, PROFILES, get_profile
+from .profiles import DRY_RUN_ENV, ENV_VAR, PROFILES, checkpoint_dir, get_profile, is_dry_run, run_name
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,9 +50,11 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
 
     src = REPO_ROOT / week / f"{week}.ipynb"
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{week}_{profile}" + ("" if seed is None else f"_seed{seed}")
+    stem = f"{week}_{run_name(profile) if profile == 'full' else profile}" + ("" if seed is None else f"_seed{seed}")
     out_nb, metrics_file = out_dir / f"{stem}.ipynb", out_dir / f"{stem}_metrics.json"
     metrics_file.unlink(missing_ok=True)
+    if profile == "full" and is_dry_run():  # every dry run trains from scratch (it never touches real runs)
+        shutil.rmtree(checkpoint_dir(src.parent, profile), ignore_errors=True)
     nb = nbformat.read(src, as_version=4)
     if seed is not None:
         with_seed(nb, seed)
@@ -56,13 +62,15 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
     os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(src.parent)}})
-    start, error = time.perf_counter(), ""
+    start, error, unavailable = time.perf_counter(), "", ""
     try:
         client.execute()
     except CellExecutionError as err:
-        first_line = (getattr(err, "evalue", "") or "").strip().splitlines()[:1]
+        evalue = re.sub(r"\x1b\[[0-9;]*m", "", getattr(err, "evalue", "") or "").strip()  # drop colour codes
+        first_line = evalue.splitlines()[:1]
         error = f"{getattr(err, 'ename', type(err).__name__)}: {first_line[0] if first_line else ''}"
-        error = re.sub(r"\x1b\[[0-9;]*m", "", error)  # drop colour codes
+        if getattr(err, "ename", "") == "DatasetUnavailableError":
+            unavailable = evalue  # the data layer's whole message: what, URL, folder, how to fix
     except Exception as err:  # kernel died, timeout, ...
         error = f"{type(err).__name__}: {err}"
     finally:
@@ -79,8 +87,9 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
         verdict = "pass" if report["passed"] else "FAIL"
         measured = {r["metric"]: r["measured"] for r in report["rows"] if r["measured"] is not None}
     ok = not error and verdict == "pass"
-    return {"week": week, "profile": profile, "seed": seed, "minutes": minutes, "metrics": verdict,
-            "status": "ok" if ok else "FAILED", "error": error, "output": str(out_nb), "measured": measured}
+    return {"week": week, "profile": run_name(profile) if profile == "full" else profile, "seed": seed, "minutes": minutes, "metrics": verdict,
+            "status": "ok" if ok else "FAILED", "error": error, "unavailable": unavailable,
+            "output": str(out_nb), "measured": measured}
 
 
 def seed_table(rows: list[dict[str, object]]) -> str:
@@ -106,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
     parser.add_argument("--seeds", default=None,
                         help="comma-separated seeds (e.g. 0,1,2): one run per seed and a table of the metrics")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="full profile only: real data and weights, run length cut to minutes (sets COURSE_DRY_RUN=1)")
     args = parser.parse_args(argv)
     seeds = [None] if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     available = list_weeks()
@@ -114,25 +125,54 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown week(s) {unknown}; available: {', '.join(available)} or 'all'")
     profile = args.profile or get_profile()
+    if args.dry_run and profile != "full":
+        parser.error("--dry-run cuts the full profile; use --profile full --dry-run")
+    old_dry = os.environ.get(DRY_RUN_ENV)
+    if args.dry_run:
+        os.environ[DRY_RUN_ENV] = "1"
+    try:
+        return _run_all(weeks, profile, seeds, args)
+    finally:
+        if old_dry is None:
+            os.environ.pop(DRY_RUN_ENV, None)
+        else:
+            os.environ[DRY_RUN_ENV] = old_dry
+
+
+def _run_all(weeks: list[str], profile: str, seeds: list[int | None], args: argparse.Namespace) -> int:
+    """Run every (week, seed), print the per-week lines and the summary table; returns the exit code."""
+    kind = f"{profile} profile" + (", DRY RUN" if profile == "full" and is_dry_run() else "")
     rows = []
     for week in weeks:
         week_rows = []
         for seed in seeds:
-            print(f"--> running {week} ({profile} profile{'' if seed is None else f', seed {seed}'}) ...", flush=True)
+            print(f"--> running {week} ({kind}{'' if seed is None else f', seed {seed}'}) ...", flush=True)
             row = run_week(week, profile, args.out, args.timeout, seed)
             week_rows.append(row)
             print(f"    {row['status']} in {row['minutes']:.2f} min" + (f": {row['error']}" if row["error"] else ""),
                   flush=True)
+            if row["unavailable"]:
+                print(f"\n{row['unavailable']}\n", flush=True)
+                rows += week_rows
+                skipped = weeks[weeks.index(week) + 1:]
+                print(f"Stopped at the first dataset or weight file that could not be had"
+                      + (f"; not run: {', '.join(skipped)}" if skipped else "") + ".", flush=True)
+                return _summary(rows, args.out)
         if args.seeds is not None:
             print(f"\n{week}: measured metrics per seed\n{seed_table(week_rows)}\n")
         rows += week_rows
-    print(f"\n{'week':<28} {'profile':<8} {'seed':>4} {'minutes':>8}  {'metrics':<9} status")
-    print("-" * 71)
+    return _summary(rows, args.out)
+
+
+def _summary(rows: list[dict[str, object]], out: Path) -> int:
+    """Print the summary table of all runs; return 1 if any failed, else 0."""
+    print(f"\n{'week':<28} {'profile':<12} {'seed':>4} {'minutes':>8}  {'metrics':<9} status")
+    print("-" * 75)
     for r in rows:
         seed = "-" if r["seed"] is None else str(r["seed"])
-        print(f"{r['week']:<28} {r['profile']:<8} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
+        print(f"{r['week']:<28} {r['profile']:<12} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
     failed = [r for r in rows if r["status"] != "ok"]
-    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {args.out}")
+    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {out}")
     for r in failed:
         print(f"  {r['week']}: {r['error'] or 'metrics check ' + str(r['metrics'])} (see {r['output']})")
     return 1 if failed else 0
