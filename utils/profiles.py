@@ -42,7 +42,7 @@ def is_dry_run() -> bool:
 
 def run_name(profile: str) -> str:
     """Name of a run's checkpoint folder: the profile, or ``full-dry-run`` so a dry run never resumes a real run."""
-    return f"{profile}-dry-run" if is_dry_run() else profile
+    return f"{profile}-dry-run" if profile == "full" and is_dry_run() else profile
 
 
 def checkpoint_dir(week_dir: Path | str, profile: str) -> Path:

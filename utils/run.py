@@ -50,7 +50,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
 
     src = REPO_ROOT / week / f"{week}.ipynb"
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{week}_{run_name(profile) if profile == 'full' else profile}" + ("" if seed is None else f"_seed{seed}")
+    stem = f"{week}_{run_name(profile)}" + ("" if seed is None else f"_seed{seed}")
     out_nb, metrics_file = out_dir / f"{stem}.ipynb", out_dir / f"{stem}_metrics.json"
     metrics_file.unlink(missing_ok=True)
     if profile == "full" and is_dry_run():  # every dry run trains from scratch (it never touches real runs)
@@ -61,7 +61,8 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
     old_env = {k: os.environ.get(k) for k in (ENV_VAR, METRICS_OUT_ENV)}
     os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(src.parent)}})
+                            resources={"metadata": {"path": str(src.parent)}},
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter on the console
     start, error, unavailable = time.perf_counter(), "", ""
     try:
         client.execute()
@@ -87,7 +88,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
         verdict = "pass" if report["passed"] else "FAIL"
         measured = {r["metric"]: r["measured"] for r in report["rows"] if r["measured"] is not None}
     ok = not error and verdict == "pass"
-    return {"week": week, "profile": run_name(profile) if profile == "full" else profile, "seed": seed, "minutes": minutes, "metrics": verdict,
+    return {"week": week, "profile": run_name(profile), "seed": seed, "minutes": minutes, "metrics": verdict,
             "status": "ok" if ok else "FAILED", "error": error, "unavailable": unavailable,
             "output": str(out_nb), "measured": measured}
 
