@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .data import data_root, download_file, fetching
+from .data import data_root, download_file, dry_run_items, fetching
+from .profiles import is_dry_run
 
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 # Complementary residue pairs (an involution): the residue at one end of a planted pair fixes the other.
@@ -257,7 +258,7 @@ def structural_split(split: str, split_level: str = "superfamily", cv_partition:
     """fair-esm's ``ESMStructuralSplitDataset`` (SCOPe 2.07) in ``data_root()/esm``, downloaded once.
 
     Items are dicts with ``seq`` (str), ``ssp`` (str), ``dist`` ((L, L) C-beta distances, NaN unknown)
-    and ``coords``.
+    and ``coords``. A dry run keeps the first ``dry_run_items()`` domains of the split.
     """
     from esm.data import ESMStructuralSplitDataset
 
@@ -265,7 +266,10 @@ def structural_split(split: str, split_level: str = "superfamily", cv_partition:
     url = ESMStructuralSplitDataset.file_list[1][0]
     expected = "structural-data/splits/ and structural-data/pkl/ (from splits.tar.gz and pkl.tar.gz)"
     with fetching("ESM structural split (SCOPe 2.07)", url, root / "structural-data", expected):
-        return ESMStructuralSplitDataset(split_level, cv_partition, split, root_path=str(root), download=True)
+        data = ESMStructuralSplitDataset(split_level, cv_partition, split, root_path=str(root), download=True)
+    if is_dry_run():
+        data.names = data.names[:dry_run_items()]  # the dataset's length and items follow its list of names
+    return data
 
 
 __all__ = ["AMINO_ACIDS", "BACKGROUND", "COMPLEMENT", "CONTACT_RANGES", "ProteinFamily", "contact_precisions",
