@@ -30,6 +30,15 @@ def list_weeks(root: Path = REPO_ROOT) -> list[str]:
     return sorted(p.name for p in root.glob("week[0-9][0-9]_*") if (p / f"{p.name}.ipynb").exists())
 
 
+def resolve_week(name: str, available: list[str]) -> str | None:
+    """The week folder that ``name`` means: its full name, ``week01``, ``01`` or ``1``; None if none does."""
+    if name in available:
+        return name
+    number = name.lower().removeprefix("week")
+    matches = [w for w in available if number.isdigit() and w[4:6] == f"{int(number):02d}"]
+    return matches[0] if len(matches) == 1 else None
+
+
 SEED_LINE = re.compile(r"^SEED = 0\b", re.MULTILINE)
 
 
@@ -45,8 +54,9 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
              ) -> dict[str, object]:
     """Execute one week's solution notebook in ``profile`` (optionally with another seed); return a summary row."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    from .progress import LiveClient
 
     src = REPO_ROOT / week / f"{week}.ipynb"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -60,20 +70,22 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
         with_seed(nb, seed)
     old_env = {k: os.environ.get(k) for k in (ENV_VAR, METRICS_OUT_ENV)}
     os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(src.parent)}},
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter on the console
-    start, error, unavailable = time.perf_counter(), "", ""
+    client = LiveClient(nb, timeout=timeout, kernel_name="python3", echo=lambda line: print(line, flush=True),
+                        resources={"metadata": {"path": str(src.parent)}},
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter on the console
+    start, error, details, unavailable = time.perf_counter(), "", "", ""
     try:
         client.execute()
     except CellExecutionError as err:
         evalue = re.sub(r"\x1b\[[0-9;]*m", "", getattr(err, "evalue", "") or "").strip()  # drop colour codes
+        ename = getattr(err, "ename", type(err).__name__)
         first_line = evalue.splitlines()[:1]
-        error = f"{getattr(err, 'ename', type(err).__name__)}: {first_line[0] if first_line else ''}"
-        if getattr(err, "ename", "") == "DatasetUnavailableError":
+        error = f"{ename}: {first_line[0] if first_line else ''}"
+        details = (f"in {client.where()}\n" if client.where() else "") + f"{ename}: {evalue}"
+        if ename == "DatasetUnavailableError":
             unavailable = evalue  # the data layer's whole message: what, URL, folder, how to fix
     except Exception as err:  # kernel died, timeout, ...
-        error = f"{type(err).__name__}: {err}"
+        error = details = f"{type(err).__name__}: {err}"
     finally:
         for key, value in old_env.items():
             if value is None:
@@ -89,7 +101,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
         measured = {r["metric"]: r["measured"] for r in report["rows"] if r["measured"] is not None}
     ok = not error and verdict == "pass"
     return {"week": week, "profile": run_name(profile), "seed": seed, "minutes": minutes, "metrics": verdict,
-            "status": "ok" if ok else "FAILED", "error": error, "unavailable": unavailable,
+            "status": "ok" if ok else "FAILED", "error": error, "details": details, "unavailable": unavailable,
             "output": str(out_nb), "measured": measured}
 
 
@@ -121,11 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds = [None] if args.seeds is None else [int(s) for s in args.seeds.split(",")]
     available = list_weeks()
-    weeks = available if args.weeks == ["all"] else args.weeks
-    unknown = [w for w in weeks if w not in available]
+    weeks = available if args.weeks == ["all"] else [resolve_week(w, available) for w in args.weeks]
+    unknown = [w for w, r in zip(args.weeks, weeks) if r is None] if args.weeks != ["all"] else []
     if unknown:
-        parser.error(f"unknown week(s) {unknown}; available: {', '.join(available)} or 'all'")
-    profile = args.profile or get_profile()
+        parser.error(f"unknown week(s) {', '.join(unknown)}; available: {', '.join(available)} "
+                     "(or their short names: week01, 01, 1) or 'all'")
+    try:
+        profile = args.profile or get_profile()
+    except ValueError as err:  # a bad COURSE_PROFILE: one clear line, not a traceback
+        parser.error(str(err))
     if args.dry_run and profile != "full":
         parser.error("--dry-run cuts the full profile; use --profile full --dry-run")
     old_dry = os.environ.get(DRY_RUN_ENV)
@@ -152,8 +168,9 @@ def _run_all(weeks: list[str], profile: str, seeds: list[int | None], args: argp
             week_rows.append(row)
             print(f"    {row['status']} in {row['minutes']:.2f} min" + (f": {row['error']}" if row["error"] else ""),
                   flush=True)
+            if row["details"]:  # the error's whole message and the cell where it happened
+                print("\n" + "\n".join(f"    | {line}" for line in row["details"].splitlines()) + "\n", flush=True)
             if row["unavailable"]:
-                print(f"\n{row['unavailable']}\n", flush=True)
                 rows += week_rows
                 skipped = weeks[weeks.index(week) + 1:]
                 print(f"Stopped at the first dataset or weight file that could not be had"
