@@ -1,7 +1,7 @@
 """The full profile's rehearsal of week 3 (BERT): the dry run on stand-ins of IMDb, SST-2 and bert-base-uncased.
 
 See ``tests/test_rehearsal.py`` for what a rehearsal checks. Week 3 reads its data through ``datasets`` and
-``huggingface_hub`` offline (``tests/standins/text.py`` says which files those find); besides, a dry run must
+``transformers`` offline (``tests/standins/text.py`` says which files those find); besides, a dry run must
 leave nothing behind that a real run would read, such as the tokenised-corpus cache in ``week03_bert/.cache``.
 """
 from __future__ import annotations

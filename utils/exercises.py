@@ -167,8 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("weeks", nargs="*", help="week folders (default: all)")
     parser.add_argument("--check", action="store_true", help="only verify that student versions are up to date")
     args = parser.parse_args(argv)
+    from .run import list_weeks, resolve_week
+
+    weeks = [resolve_week(w, list_weeks()) or w for w in args.weeks]  # short names too: week04, 04, 4
+    try:
+        solutions = solution_notebooks(weeks)
+    except FileNotFoundError as err:  # one clear line, not a traceback
+        parser.error(f"{err}; weeks: {', '.join(list_weeks())}")
     stale = []
-    for solution in solution_notebooks(args.weeks):
+    for solution in solutions:
         student, blocks = make_exercise(solution)
         target, text = exercise_path(solution), render(student)
         n_code = sum(b.cell_type == "code" for b in blocks)
@@ -181,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print("out of date (run `python -m utils.exercises`):\n  " + "\n  ".join(str(p) for p in stale))
         return 1
+    if args.check:
+        print(f"all {len(solutions)} student versions are up to date")
     return 0
 
 

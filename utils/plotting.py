@@ -43,8 +43,8 @@ def show_images(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols
     imgs = to_display(images, mean, std)
     ncols = min(ncols, len(imgs))
     nrows = int(np.ceil(len(imgs) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if title else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
+                             figsize=(size * ncols, (size + (0.25 if titles is not None else 0)) * nrows + (0.4 if title else 0)))
     for i, ax in enumerate(axes.flat):
         if i < len(imgs):
             _imshow(ax, imgs[i])
@@ -53,30 +53,41 @@ def show_images(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols
         else:
             ax.axis("off")
     fig.suptitle(title)
-    fig.tight_layout()
     plt.show()
 
 
-def show_reconstructions(originals: ArrayLike, reconstructions: ArrayLike, *, n: int = 8, title: str = "",
-                         mean: Sequence[float] | None = None, std: Sequence[float] | None = None) -> None:
-    """Rows: originals, reconstructions, per-pixel L1 |x - x'| and L2 (x - x')^2 maps (channel mean)."""
-    orig, rec = to_display(originals[:n], mean, std), to_display(reconstructions[:n], mean, std)
-    l1, l2 = np.abs(orig - rec).mean(-1), ((orig - rec) ** 2).mean(-1)
-    rows = [("original", orig, {}), ("reconstruction", rec, {}),
-            ("L1 difference", l1[..., None], {"vmin": 0, "vmax": max(l1.max(), 1e-8)}),
-            ("L2 difference", l2[..., None], {"vmin": 0, "vmax": max(l2.max(), 1e-8)})]
-    fig, axes = plt.subplots(4, len(orig), figsize=(1.6 * len(orig), 7), squeeze=False)
-    for r, (name, imgs, kw) in enumerate(rows):
+def show_reconstructions(originals: ArrayLike, reconstructions: ArrayLike | Mapping[str, ArrayLike], *, n: int = 8,
+                         title: str = "", mean: Sequence[float] | None = None, std: Sequence[float] | None = None
+                         ) -> None:
+    """Rows: originals, then per model its reconstructions and per-pixel L1 |x - x'| and L2 (x - x')^2 maps.
+
+    ``reconstructions`` is one array or ``{model name: array}``; the difference maps of all models share
+    one colour scale (with a colour bar), so the models' errors can be compared pixel by pixel.
+    """
+    models = reconstructions if isinstance(reconstructions, Mapping) else {"": reconstructions}
+    orig = to_display(originals[:n], mean, std)
+    recs = {name: to_display(r[:n], mean, std) for name, r in models.items()}
+    l1 = {name: np.abs(orig - r).mean(-1) for name, r in recs.items()}
+    l2 = {name: ((orig - r) ** 2).mean(-1) for name, r in recs.items()}
+    l1_max, l2_max = (max(max(d.max() for d in m.values()), 1e-8) for m in (l1, l2))
+    rows = [("original", orig, None)]
+    for name in models:
+        label = f"{name}: " if name else ""
+        rows += [(f"{label}reconstruction", recs[name], None), (f"{label}L1 difference", l1[name], l1_max),
+                 (f"{label}L2 difference", l2[name], l2_max)]
+    fig, axes = plt.subplots(len(rows), len(orig), figsize=(1.6 * len(orig) + 0.8, 1.75 * len(rows)), squeeze=False,
+                             layout="constrained")
+    for r, (name, imgs, vmax) in enumerate(rows):
         for c in range(len(orig)):
-            ax = axes[r, c]
-            if imgs.shape[-1] == 1 and kw:
-                ax.imshow(imgs[c, ..., 0], cmap="magma", **kw)
-                ax.axis("off")
+            if vmax is None:
+                _imshow(axes[r, c], imgs[c])
             else:
-                _imshow(ax, imgs[c])
+                shown = axes[r, c].imshow(imgs[c], cmap="magma", vmin=0, vmax=vmax)
+                axes[r, c].axis("off")
+        if vmax is not None:
+            fig.colorbar(shown, ax=axes[r, :].tolist(), fraction=0.02, pad=0.01)
         axes[r, 0].set_title(name, loc="left", fontsize=10)
-    fig.suptitle(title or "Originals, reconstructions and their per-pixel differences")
-    fig.tight_layout()
+    fig.suptitle(title or "Originals, reconstructions and their per-pixel differences (one scale per error)")
     plt.show()
 
 
@@ -198,16 +209,34 @@ def plot_roc(scores: Mapping[str, tuple[ArrayLike, ArrayLike]], *, title: str = 
     plt.show()
 
 
-def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: Mapping[str, float] | None = None
-              ) -> None:
-    """Bar chart of named values (e.g. probe accuracy per method), annotated with the numbers."""
+def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: Mapping[str, float] | None = None,
+              baseline: str | None = None) -> None:
+    """Bar chart of named values (e.g. probe accuracy per method), annotated; with ``baseline``, a panel of gains over it."""
     names = list(values)
-    fig, ax = plt.subplots(figsize=(1.4 * len(names) + 2, 3.6))
+    colours = plt.get_cmap("tab10")(np.arange(len(names)) % 10)
+    others = [n for n in names if n != baseline] if baseline is not None else []
+    fig, axes = plt.subplots(1, 2 if others else 1, figsize=(1.4 * len(names) + 2 + (1.4 * len(others) + 2 if others else 0),
+                                                           3.6), squeeze=False)
+    ax = axes[0, 0]
     bars = ax.bar(names, [values[n] for n in names], yerr=[errors[n] for n in names] if errors else None,
-                  color=plt.get_cmap("tab10")(np.arange(len(names)) % 10), capsize=4)
+                  color=colours, capsize=4)
     ax.bar_label(bars, fmt="%.1f")
-    ax.set_title(title)
+    ax.margins(y=0.12)  # room for the labels
+    if len(names) > 6:  # long rows of names would overlap
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    ax.set_title(title if not others else "value")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3, axis="y")
+    if others:  # the gain on its own axis: a 1-point gain is invisible on a 0-100 % axis
+        gains = [values[n] - values[baseline] for n in others]
+        ax = axes[0, 1]
+        bars = ax.bar(others, gains, color=[colours[names.index(n)] for n in others])
+        ax.bar_label(bars, fmt="%+.1f")
+        ax.margins(y=0.12)
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_title(f"gain over {baseline}")
+        ax.set_ylabel(f"{ylabel}: difference")
+        ax.grid(alpha=0.3, axis="y")
+        fig.suptitle(title)
     fig.tight_layout()
     plt.show()

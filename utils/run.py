@@ -184,11 +184,12 @@ def _run_all(weeks: list[str], profile: str, seeds: list[int | None], args: argp
 
 def _summary(rows: list[dict[str, object]], out: Path) -> int:
     """Print the summary table of all runs; return 1 if any failed, else 0."""
-    print(f"\n{'week':<28} {'profile':<12} {'seed':>4} {'minutes':>8}  {'metrics':<9} status")
-    print("-" * 75)
+    print(f"\n{'week':<28} {'profile':<12} {'seed':>4} {'minutes':>8}  {'metrics':<9} {'status':<7} executed notebook")
+    print("-" * 100)
     for r in rows:
         seed = "-" if r["seed"] is None else str(r["seed"])
-        print(f"{r['week']:<28} {r['profile']:<12} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']}")
+        print(f"{r['week']:<28} {r['profile']:<12} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']:<7} "
+              f"{r['output']}")
     failed = [r for r in rows if r["status"] != "ok"]
     print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {out}")
     for r in failed:

@@ -301,16 +301,15 @@ def train_wordpiece(sentences: Iterable[str], vocab_size: int = 1000, min_freque
 
 
 def pretrained_tokenizer(hub_id: str = "bert-base-uncased") -> TextTokenizer:
-    """A pretrained tokeniser's ``tokenizer.json`` from the Hugging Face hub (cached in ``data_root()/hf``)."""
-    from tokenizers import Tokenizer
-
+    """A pretrained hub tokeniser loaded by ``transformers.AutoTokenizer`` (cached in ``data_root()/hf``), as its fast backend."""
     folder = data_root() / "hf"
-    url = f"https://huggingface.co/{hub_id}/resolve/main/tokenizer.json"
-    with fetching(f"{hub_id} tokenizer", url, folder, "tokenizer.json in the Hugging Face cache"):
-        from huggingface_hub import hf_hub_download
+    url = f"https://huggingface.co/{hub_id}"
+    with fetching(f"{hub_id} tokenizer", url, folder,
+                  f"the repository's tokenizer files in the Hugging Face cache {folder}/models--{hub_id.replace('/', '--')}"):
+        from transformers import AutoTokenizer
 
-        path = hf_hub_download(hub_id, "tokenizer.json", cache_dir=str(folder))
-    return TextTokenizer(Tokenizer.from_file(path), hub_id)
+        tok = AutoTokenizer.from_pretrained(hub_id, cache_dir=str(folder))
+    return TextTokenizer(tok.backend_tokenizer, hub_id)
 
 
 def get_tokenizer(name: str, sentences: Iterable[str] | None = None, vocab_size: int = 1000) -> TextTokenizer:

@@ -12,12 +12,14 @@ sentence splitter has work, sentences long enough for the 64-token pairs of pret
   with ``HF_HOME=root/hf_home`` as in the rehearsal), and the Arrow cache that ``datasets``' own parquet builder
   prepares from them in ``root/hf/stanfordnlp___<name>/<config>/0.0.0/<commit>/`` (``<name>-<split>.arrow`` +
   ``dataset_info.json``), which is what the offline load reads.
-* ``bert-base-uncased``'s ``tokenizer.json`` as a hub cache snapshot in ``root/hf`` (``hf_hub_download``'s
-  ``cache_dir``): a real ``tokenizers`` WordPiece with BERT's normaliser, pre-tokeniser, post-processor and
-  decoder, 30,522 ids with the special tokens at their real positions.
+* ``bert-base-uncased``'s ``tokenizer.json`` (with ``vocab.txt``, ``tokenizer_config.json`` and ``config.json``)
+  as a hub cache snapshot in ``root/hf`` (the ``cache_dir`` that ``transformers.AutoTokenizer`` is given): a real
+  ``tokenizers`` WordPiece with BERT's normaliser, pre-tokeniser, post-processor and decoder, 30,522 ids with
+  the special tokens at their real positions.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +121,7 @@ def write_sst2(root: Path, sizes: tuple[int, int, int] = (150, 120, 40), seed: i
 
 
 def write_bert_tokenizer(root: Path, hub_id: str = "bert-base-uncased") -> Path:
-    """``root/hf/models--bert-base-uncased/snapshots/<commit>/tokenizer.json``: a BERT WordPiece, 30,522 ids.
+    """``root/hf/models--bert-base-uncased/snapshots/<commit>/``: a BERT WordPiece ``tokenizer.json``, 30,522 ids.
 
     Layout as released: [PAD]=0, [unused0..98], [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103, [unused99..],
     then characters, the stand-in text's words and ``##`` continuation pieces; the rest is ``[unusedN]`` filler.
@@ -148,9 +150,14 @@ def write_bert_tokenizer(root: Path, hub_id: str = "bert-base-uncased") -> Path:
     tok.add_special_tokens([AddedToken(t, special=True) for t in BERT_SPECIALS])
     assert tok.get_vocab_size(with_added_tokens=True) == BERT_VOCAB_SIZE
     assert all(tok.token_to_id(t) == i for t, i in BERT_SPECIALS.items())
-    path = hf_snapshot(root / "hf", hub_id) / "tokenizer.json"
-    tok.save(str(path))
-    return path
+    snapshot = hf_snapshot(root / "hf", hub_id)
+    tok.save(str(snapshot / "tokenizer.json"))
+    # The repository's other files that transformers.AutoTokenizer reads, with the released contents' gist.
+    (snapshot / "vocab.txt").write_text("".join(f"{t}\n" for t in vocab))
+    (snapshot / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True, "model_max_length": 512}))
+    (snapshot / "config.json").write_text(json.dumps({"architectures": ["BertForMaskedLM"], "model_type": "bert",
+                                                      "vocab_size": BERT_VOCAB_SIZE, "hidden_size": 768}))
+    return snapshot / "tokenizer.json"
 
 
 def write_week03_text(root: Path) -> Path:
