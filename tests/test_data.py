@@ -109,3 +109,57 @@ def test_noisy_images_are_deterministic_with_the_asked_noise():
     assert abs((x - 0.5).std().item() - 0.1) < 0.01 and abs((x - 0.5).mean().item()) < 0.01
     assert torch.equal(NoisyImages(base, seed=3, std=0.0)[0][0], base[0][0]), "std 0 leaves the image as it is"
     assert 0.0 <= NoisyImages(base, seed=0, std=2.0)[0][0].min() and NoisyImages(base, seed=0, std=2.0)[0][0].max() <= 1.0
+
+
+def test_texture_images_are_deterministic_balanced_tiles(monkeypatch):
+    from utils.data import TEXTURE_NAMES, TextureImages, tissue_dataset
+    ds = TextureImages("test", per_class=4, transform=T.PILToTensor())
+    x, y = ds[0]
+    assert len(ds) == 4 * len(TEXTURE_NAMES) == 36 and x.shape == (3, 28, 28) and x.dtype == torch.uint8
+    assert np.bincount(ds.targets).tolist() == [4] * 9 and isinstance(y, int) and ds.classes == TEXTURE_NAMES
+    assert torch.equal(x, TextureImages("test", per_class=4, transform=T.PILToTensor())[0][0]), "fixed per split"
+    assert not torch.equal(x, TextureImages("train", per_class=4, transform=T.PILToTensor())[0][0])
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    smoke = tissue_dataset("train")
+    assert isinstance(smoke, TextureImages) and len(smoke) == 128 * 9 and smoke[0][0].size == (28, 28)
+
+
+def test_download_file_resumes_a_dropped_transfer_and_verifies(tmp_path):
+    """A local server cuts the first transfer half-way; the download resumes with an HTTP Range request."""
+    import hashlib
+    import http.server
+    import threading
+
+    payload = bytes(range(256)) * 4096  # 1 MiB
+    requests: list[str | None] = []
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            first = self.headers.get("Range")
+            requests.append(first)
+            start = int(first.split("=")[1].rstrip("-")) if first else 0
+            self.send_response(206 if first else 200)
+            self.send_header("Content-Length", str(len(payload) - start))
+            self.end_headers()
+            body = payload[start:]
+            self.wfile.write(body[: len(body) // 2] if len(requests) == 1 else body)  # the first one drops
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url, dest = f"http://127.0.0.1:{server.server_port}/w.bin", tmp_path / "w.bin"
+    try:
+        digest = hashlib.sha256(payload).hexdigest()
+        with pytest.raises(utils.DatasetUnavailableError, match="transfer ended early|IncompleteRead"):
+            utils.download_file(url, dest, dataset="toy", sha256=digest, attempts=1)
+        assert not dest.exists() and (tmp_path / "w.bin.part").stat().st_size == len(payload) // 2
+        assert utils.download_file(url, dest, dataset="toy", sha256=digest).read_bytes() == payload
+        assert requests == [None, f"bytes={len(payload) // 2}-"] and not (tmp_path / "w.bin.part").exists()
+        dest.unlink()
+        with pytest.raises(utils.DatasetUnavailableError, match="checksum mismatch") as err:
+            utils.download_file(url, dest, dataset="toy", sha256="0" * 64)
+        assert str(tmp_path) in str(err.value) and not list(tmp_path.glob("w.bin*"))
+    finally:
+        server.shutdown()

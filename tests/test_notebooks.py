@@ -37,6 +37,7 @@ def test_week_follows_conventions(week):
     assert any("utils.profile_banner(PROFILE)" in c for c in code), "the notebook must print the profile banner"
     assert any("utils.make_config(" in c for c in code), "one config cell with utils.make_config"
     assert "utils.check_metrics(" in code[-1], "the last code cell must check the expected metrics"
+    assert re.search(r"utils\.check_metrics\([^\n]*\);", code[-1]), "end the check with `;`: its table is printed, its rows not echoed"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for profile in ("smoke", "full"):
         assert load_expected(REPO_ROOT / week / "expected_metrics.json", profile), f"no {profile} expectations"

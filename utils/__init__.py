@@ -4,8 +4,8 @@ Method code (models, losses, training steps) lives in each week's notebook; this
 only what every week needs around it.
 """
 from .data import (ClutteredImages, DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DATASETS, NoisyImages,
-                   class_names, data_root, dataset_to_tensors, download_file, fetching, image_dataset,
-                   load_hf_dataset, make_loader)
+                   TextureImages, class_names, data_root, dataset_to_tensors, download_file, fetching, image_dataset,
+                   load_hf_dataset, make_loader, tissue_dataset)
 from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
                          few_shot_accuracy, few_shot_indices, fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
 from .metrics import check_metrics, load_expected

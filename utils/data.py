@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import os
 import shutil
-import tempfile
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,12 @@ class DatasetUnavailableError(RuntimeError):
 def unavailable_message(dataset: str, url: str, folder: Path | str, cause: str, expected: str = "") -> str:
     """Compose the one error message every failed download raises: what, where from, where to, how to fix."""
     expected_line = f"\n  Expected: {expected}" if expected else ""
+    cause = next((line.strip() for line in cause.splitlines() if line.strip()), "unknown")  # one line
+    cause = cause if len(cause) <= 200 else cause[:197] + "..."
+    try:  # where the files must sit under another data folder
+        inside = f", as ${DATA_ENV_VAR}/{Path(folder).resolve().relative_to(data_root()).as_posix()}/"
+    except ValueError:
+        inside = ""
     return (
         f"Could not get the dataset/weights '{dataset}'.\n"
         f"  URL:      {url}\n"
@@ -49,7 +56,7 @@ def unavailable_message(dataset: str, url: str, folder: Path | str, cause: str, 
         f"  Cause:    {cause}\n"
         "How to fix it (any one):\n"
         f"  1. download it from the URL yourself and place it in {folder}\n"
-        f"  2. set {DATA_ENV_VAR}=/path/to/a/folder/that/already/holds/it\n"
+        f"  2. set {DATA_ENV_VAR} to a data folder that already holds it{inside}\n"
         "  3. run offline with COURSE_PROFILE=smoke (small bundled data, CPU, minutes)"
     )
 
@@ -75,24 +82,47 @@ def sha256sum(path: Path | str, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def download_file(url: str, dest: Path | str, *, dataset: str, sha256: str | None = None) -> Path:
-    """Return ``dest``, downloading ``url`` there first if missing; verify ``sha256`` when given."""
+def _fetch_to(url: str, part: Path, timeout: float = 60.0) -> None:
+    """Append ``url``'s bytes to ``part``, asking for the rest (HTTP Range) when ``part`` already holds some."""
+    from tqdm.auto import tqdm
+
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        resumed = have and response.status == 206  # 200: the server ignores ranges, start over
+        have = have if resumed else 0
+        total = response.headers.get("Content-Length")
+        total = int(total) + have if total is not None else None
+        with open(part, "ab" if resumed else "wb") as out, tqdm(
+                total=total, initial=have, unit="B", unit_scale=True, unit_divisor=1024,
+                desc=f"{part.name[:-len('.part')]}" + (" (resumed)" if resumed else ""), leave=False) as bar:
+            for chunk in iter(lambda: response.read(1 << 20), b""):
+                out.write(chunk)
+                bar.update(len(chunk))
+        if total is not None and part.stat().st_size != total:
+            raise OSError(f"transfer ended early: {part.stat().st_size} of {total} bytes")
+
+
+def download_file(url: str, dest: Path | str, *, dataset: str, sha256: str | None = None, attempts: int = 3) -> Path:
+    """Return ``dest``, downloading ``url`` first if missing (progress bar, resumes a partial ``.part``, checks ``sha256``)."""
     dest = Path(dest)
     if dest.exists() and (sha256 is None or sha256sum(dest) == sha256):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")  # never looks complete; a later call resumes it
     expected = f"{dest.name}" + (f" (sha256 {sha256})" if sha256 else "")
     with fetching(dataset, url, dest.parent, expected):
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-                shutil.copyfileobj(response, out)
-            if sha256 is not None and (actual := sha256sum(tmp)) != sha256:
-                raise RuntimeError(f"checksum mismatch: expected sha256 {sha256}, got {actual}")
-            os.replace(tmp, dest)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        for attempt in range(1, attempts + 1):
+            try:
+                _fetch_to(url, part)
+                break
+            except (OSError, http.client.HTTPException) as err:  # URLError is an OSError  # dropped connection, timeout: resume, then give up
+                if attempt == attempts or isinstance(err, urllib.error.HTTPError):
+                    raise
+        if sha256 is not None and (actual := sha256sum(part)) != sha256:
+            part.unlink()
+            raise RuntimeError(f"checksum mismatch: expected sha256 {sha256}, got {actual} (the download was removed)")
+        os.replace(part, dest)
     return dest
 
 
@@ -403,3 +433,105 @@ def load_hf_dataset(hub_id: str, split: str, *, name: str | None = None, config:
     elif is_dry_run():
         data = data.select(range(min(len(data), dry_run_items())))
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# Offline smoke textures: procedural "tissue-like" tiles (week 7's stand-in for PathMNIST)
+# --------------------------------------------------------------------------------------------
+TEXTURE_NAMES = ["stripes", "dots", "cells", "checks", "rings", "fibres", "speckle", "clouds", "plain"]
+TEXTURE_SPLIT_SIZES = {"train": 128, "val": 16, "test": 50}  # tiles per class
+_TEXTURE_SPLIT_SEEDS = {"train": 1, "val": 2, "test": 3}
+
+
+def _smooth_noise(rng: np.random.Generator, size: int, grid: int) -> np.ndarray:
+    """Smooth random field in [0, 1]: a (grid x grid) uniform noise upsampled bicubically to (size, size)."""
+    noise = torch.from_numpy(rng.uniform(0, 1, (1, 1, grid, grid)))
+    field = F.interpolate(noise, size=(size, size), mode="bicubic", align_corners=False)[0, 0].numpy()
+    return (field - field.min()) / (field.max() - field.min() + 1e-8)
+
+
+def _texture_mask(label: int, rng: np.random.Generator, size: int) -> np.ndarray:
+    """One (size, size) pattern in [0, 1] of texture class ``label``, at a random scale, orientation and phase."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+    scale = np.exp(rng.uniform(np.log(4.0), np.log(10.0)))  # period / spacing in px, log-uniform
+    theta, phase = rng.uniform(0, np.pi), rng.uniform(0, 2 * np.pi, 2)
+    u, v = xx * np.cos(theta) + yy * np.sin(theta), -xx * np.sin(theta) + yy * np.cos(theta)
+    name = TEXTURE_NAMES[label]
+    if name in ("stripes", "checks"):  # a (slightly wavy) grating, or two crossed ones
+        wobble = rng.uniform(0.3, 1.2) * np.sin(2 * np.pi * v / rng.uniform(15, 35) + phase[1])
+        stripes = 0.5 + 0.5 * np.sin(2 * np.pi * (u + wobble) / scale + phase[0])
+        if name == "stripes":
+            return stripes
+        return stripes * (0.5 + 0.5 * np.sin(2 * np.pi * v / scale + phase[1]))
+    if name in ("dots", "rings", "cells"):  # nuclei, hollow nuclei, or cell borders around random seeds
+        n = max(2, int(rng.poisson((size + 8) ** 2 / (scale * 1.6) ** 2)))
+        cy, cx = rng.uniform(-4, size + 4, (2, n))
+        d = np.sqrt((yy[None] - cy[:, None, None]) ** 2 + (xx[None] - cx[:, None, None]) ** 2)
+        radius = 0.35 * scale
+        if name == "dots":
+            return np.exp(-(d / radius) ** 2).max(0)
+        if name == "rings":
+            return np.exp(-((d - radius * 1.3) / (0.25 * radius + 0.35)) ** 2).max(0)
+        d.sort(axis=0)
+        return np.exp(-((d[1] - d[0]) / (0.12 * scale * 1.6 + 0.4)) ** 2)
+    if name == "fibres":  # many short strokes around one dominant direction
+        out = np.zeros((size, size))
+        for _ in range(int(rng.integers(10, 22))):
+            a = theta + rng.normal(0, 0.25)
+            cy, cx, length = rng.uniform(0, size), rng.uniform(0, size), rng.uniform(5, 14)
+            along = (xx - cx) * np.cos(a) + (yy - cy) * np.sin(a)
+            across = -(xx - cx) * np.sin(a) + (yy - cy) * np.cos(a)
+            out = np.maximum(out, np.exp(-across ** 2 / 0.6) * (np.abs(along) < length / 2))
+        return out
+    if name == "speckle":  # fine grain: pixel noise, lightly smoothed
+        return _smooth_noise(rng, size, size) ** 2
+    if name == "clouds":  # soft low-frequency blotches ("mucus")
+        return _smooth_noise(rng, size, int(rng.integers(3, 6)))
+    return np.full((size, size), rng.uniform(0.0, 0.3))  # "plain": background, only stain and noise
+
+
+class TextureImages(Dataset):
+    """Procedural tissue-like 28x28 RGB tiles: 9 texture classes (stripes, dots, cells, ..., plain).
+
+    Scale, orientation, phase, positions, stain colours, brightness, contrast and pixel noise are drawn
+    at random per tile (fixed by the split), so tiles of one class differ strongly at the pixel level
+    while the class is a property of the texture. Week 7's smoke stand-in for PathMNIST.
+    """
+
+    classes = TEXTURE_NAMES
+
+    def __init__(self, split: str = "train", size: int = 28, transform: Callable | None = None,
+                 per_class: int | None = None) -> None:
+        if split not in TEXTURE_SPLIT_SIZES:
+            raise ValueError(f"unknown texture split {split!r}; choose from {tuple(TEXTURE_SPLIT_SIZES)}")
+        per_class = per_class or TEXTURE_SPLIT_SIZES[split]
+        rng = np.random.default_rng(_TEXTURE_SPLIT_SEEDS[split])
+        labels = np.repeat(np.arange(len(TEXTURE_NAMES)), per_class)
+        labels = labels[rng.permutation(len(labels))]
+        self.targets, self.transform, self.split = labels.astype(np.int64), transform, split
+        self.images = [Image.fromarray(self._render(int(c), rng, size)) for c in labels]
+
+    @staticmethod
+    def _render(label: int, rng: np.random.Generator, size: int) -> np.ndarray:
+        """A uint8 (size, size, 3) tile of class ``label``: pattern mixed between two random stain colours."""
+        mask = _texture_mask(label, rng, size)
+        background = np.array([0.46, 0.36, 0.425]) + rng.normal(0, 0.03, 3)  # eosin-like pink, darkened
+        stain = np.array([0.0225, 0.0125, 0.031]) + rng.normal(0, 0.04, 3)  # haematoxylin-like, near black
+        contrast, brightness = rng.uniform(0.99, 1.0), rng.uniform(0.95, 1.05)
+        img = background + contrast * mask[..., None] * (stain - background)
+        img = img * brightness + rng.normal(0, 0.04, (size, size, 3))
+        return (img.clip(0, 1) * 255).round().astype(np.uint8)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, i: int) -> tuple[Any, int]:
+        img, label = self.images[i], int(self.targets[i])
+        return (self.transform(img) if self.transform is not None else img), label
+
+
+def tissue_dataset(split: str, transform: Callable | None = None, *, profile: str | None = None) -> Dataset:
+    """PathMNIST split ``split`` in the ``full`` profile, the procedural :class:`TextureImages` in ``smoke``."""
+    if (profile or get_profile()) == "smoke":
+        return TextureImages(split, transform=transform)
+    return image_dataset("pathmnist", split, transform, profile=profile)
