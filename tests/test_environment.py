@@ -21,11 +21,13 @@ def _pins(path: Path) -> dict[str, str]:
     return pins
 
 
-def _requirement_names() -> list[str]:
-    """Normalised names of the packages ``requirements.txt`` asks for."""
+def _requirement_names(path: Path = REPO_ROOT / "requirements.txt") -> list[str]:
+    """Normalised names of the packages a requirements file asks for, following its ``-r`` includes."""
     names = []
-    for line in (REPO_ROOT / "requirements.txt").read_text().splitlines():
-        if m := re.match(r"^([A-Za-z0-9_.\-]+)", line.strip()):
+    for line in path.read_text().splitlines():
+        if include := re.match(r"^-r\s+(\S+)", line.strip()):
+            names += _requirement_names(path.parent / include.group(1))
+        elif m := re.match(r"^([A-Za-z0-9_.\-]+)", line.strip()):
             names.append(re.sub(r"[-_.]+", "-", m.group(1)).lower())
     return names
 
