@@ -9,6 +9,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # kernels start without their TCP warning on the console
 
 
 def solution_path(week: str) -> Path:
@@ -32,7 +33,7 @@ def execute_notebook(path: Path, substitutions: dict[str, str] | None = None, pr
     old_profile = os.environ.get("COURSE_PROFILE")
     os.environ["COURSE_PROFILE"] = profile
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=QUIET_KERNEL,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except CellExecutionError as err:
         return str(err)

@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tests.nbtools import REPO_ROOT, solution_path
+from tests.nbtools import QUIET_KERNEL, REPO_ROOT, solution_path
 from utils.metrics import load_expected
 
 PATCHES: dict[str, str] = {
@@ -82,7 +82,7 @@ def rehearse(week: str, root: Path, out_dir: Path, substitutions: dict[str, str]
     os.environ.update(env)
     error = None
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", extra_arguments=QUIET_KERNEL,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except CellExecutionError as err:
         error = str(err)

@@ -7,6 +7,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from tests.nbtools import QUIET_KERNEL
 from utils.exercises import (BEGIN, END, END_CODE, START_CODE, blank_cell, exercise_path, make_exercise, render,
                              solution_notebooks)
 
@@ -79,6 +80,6 @@ def test_exercise_stops_at_first_blank_with_not_implemented(solution, monkeypatc
     check = next(i for i in range(first_blank + 1, len(nb.cells)) if nb.cells[i].cell_type == "code")
     nb.cells = nb.cells[: check + 1]
     with pytest.raises(CellExecutionError) as err:
-        NotebookClient(nb, timeout=600, kernel_name="python3",
+        NotebookClient(nb, timeout=600, kernel_name="python3", extra_arguments=QUIET_KERNEL,
                        resources={"metadata": {"path": str(solution.parent)}}).execute()
     assert err.value.ename == "NotImplementedError", f"stopped with {err.value.ename}, not at the first blank"
