@@ -127,3 +127,41 @@ def test_few_shot_accuracy_separable_and_random_features():
     assert good["probe"] > 95 and good["knn"] > 95
     noise = utils.few_shot_accuracy(rng.normal(size=(60, 8)), y[:60], rng.normal(size=(60, 8)), y[60:], shots=2, draws=3)
     assert noise["knn"] < 70 and set(noise) == {"probe", "knn", "probe_std", "knn_std"}
+
+
+def test_probe_gradient_matches_autograd():
+    """The probe's hand-written gradient is autograd's gradient of the same objective."""
+    from utils.evaluation import _softmax_regression_objective
+    torch.manual_seed(0)
+    x, y = torch.randn(50, 6), torch.randint(0, 3, (50,))
+    w, b = torch.randn(3, 6, requires_grad=True), torch.randn(3, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(x @ w.t() + b, y) + 0.05 * w.pow(2).sum()
+    loss.backward()
+    ours, grad_w, grad_b = _softmax_regression_objective(x, y, w.detach(), b.detach(), l2=0.1)
+    assert torch.allclose(ours, loss.detach(), atol=1e-6)
+    assert torch.allclose(grad_w, w.grad, atol=1e-6) and torch.allclose(grad_b, b.grad, atol=1e-6)
+
+
+def test_probe_chooses_l2_on_validation_split():
+    """The search keeps the best validation accuracy (ties: lower validation loss); a float skips the search."""
+    rng = np.random.default_rng(1)
+    y = np.repeat(np.arange(2), 100)
+    x = rng.normal(size=(200, 1000)).astype(np.float32)
+    x[:, :5] += 1.0 * (2 * y - 1)[:, None]  # five informative directions among 1000 noisy ones
+    result = utils.linear_probe(x[::2], y[::2], x[1::2], y[1::2])
+    searched = list(result["val_acc"])
+    assert searched == sorted(searched, reverse=True) and set(searched) <= set(utils.evaluation.L2_GRID)
+    assert result["l2"] == max(searched, key=lambda v: (result["val_acc"][v], -result["val_loss"][v]))
+    best = max(result["val_acc"].values())
+    if len(searched) < len(utils.evaluation.L2_GRID):  # it stopped early: after two values below the best
+        assert all(result["val_acc"][v] < best for v in searched[-2:])
+    fixed = utils.linear_probe(x[::2], y[::2], x[1::2], y[1::2], l2=1e-2)
+    assert fixed["l2"] == 1e-2 and fixed["val_acc"] == {} and fixed["sweep_iterations"] == 0
+
+
+def test_probe_validation_split_is_stratified():
+    from utils.evaluation import _validation_split
+    y = torch.tensor([0] * 10 + [1] * 5 + [2] * 1)
+    fit, val = _validation_split(y, 0.2, seed=0)
+    assert sorted(torch.cat([fit, val]).tolist()) == list(range(16))
+    assert torch.bincount(y[val], minlength=3).tolist() == [2, 1, 0]  # 20 %, at least one, never a whole class
