@@ -26,7 +26,7 @@ import torch
 ESM2_LAYERS = {"esm2_t33_650M_UR50D": 33, "esm2_t6_8M_UR50D": 6}
 ESM2_HEADS = 20  # as released; the embedding is shrunk instead (head dimension 2)
 STANDIN_EMBED_DIM = 40  # released: 1280 (650M) and 320 (8M)
-PDB_LENGTHS = {"1a3a": 48, "5ahw": 56, "1xcr": 40}  # chain A residues; the released chains are longer
+PDB_LENGTHS = {"1a3a": 145, "5ahw": 125, "1xcr": 313}  # chain A residues, as in the course's sequences
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"  # characters of a PDB id after its leading digit
 
