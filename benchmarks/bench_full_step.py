@@ -1,289 +1,803 @@
-"""Benchmark: one training (or feature) step of every week's full-profile model, on synthetic tensors.
+"""Benchmark: one training step of every week's full-profile model at its full batch shape (issue 12).
 
-For each week, the model that dominates its `full` GPU time is built with random weights (nothing is
-downloaded) at the full config's batch and input shapes, and one step is timed: forward, loss,
-backward and optimizer step where the week trains, a forward pass where it only extracts frozen
-features. Printed per week: what is timed, steps/s, peak memory (CUDA: `max_memory_allocated`; CPU:
-the process's peak RSS so far, which only grows), the projected time of one epoch and of the whole
-run (the full config's epochs and dataset size), and the time the course states. The models mirror
-the notebooks' full configs; where a notebook defines its own class (weeks 1, 3, 7) the script
-re-creates the same architecture from those values.
+For each week this times what dominates the ``full`` profile's GPU time: a whole training step
+(forward, loss, backward, optimizer step, with CUDA AMP where the full config asks for it, exactly
+as ``utils.fit`` does) or, for the frozen-feature weeks, the forward pass the week actually runs
+(week 5: MoCo ResNet-50 features, week 9: open_clip ConvNeXt-Base-W features, week 12: ESM-2 650M
+attention maps) plus the small head they train. Inputs are synthetic tensors of the right shapes and
+dtypes (random labels); every model is built at random init (no downloads), so nothing but the
+arithmetic is real. Data loading, CPU-side augmentation in loader workers, validation passes,
+probes, k-means and plots are not timed.
 
-On a CPU the full batches are slow, so ``--batch-scale`` (default 1/16 on CPU, 1 on CUDA) shrinks
-every batch and the projection is made per sample; the header says so. The first GPU lent to the
-project runs it in one command: ``python benchmarks/bench_full_step.py`` (``--weeks 04,07`` for some).
+The hyperparameters are read from each notebook's ``cfg = utils.make_config(PROFILE, smoke=...,
+full=...)`` cell (the ``full`` dict), and the models, losses and step functions the notebooks define
+themselves (the week 1 autoencoder, week 3 BERT, week 4 SimCLR model/loss/augmentation, week 5 heads
+and SCAN loss, week 6 student and distillation loss, week 7 DINO head and loss, week 12 attention
+post-processing and head loss) are executed from the notebook JSON by name, so the benchmark times
+the code the course runs. Week 8 (masked autoencoder) is built here from its description until its
+notebook exists; then its full config is read as for the other weeks.
+
+Per row it prints steps/s at the timed batch (after warm-up), peak memory (CUDA:
+``torch.cuda.max_memory_allocated`` during the row minus what was allocated before its models were
+built; CPU: peak resident set size sampled every 5 ms from ``/proc/self/statm`` during the row
+minus the RSS before its models were built, a rough figure since freed memory may be reused
+without showing up), steps per epoch from the full config's data set size and batch, and the
+projected epoch and full-run time next to the time the course states (``—`` where it states none).
+With ``--batch-scale`` < 1 (the CPU default, 1/16) every batch is scaled down and the projection
+assumes time proportional to the batch (per-sample), which a GPU does not obey: only the CUDA
+numbers at scale 1 are a measurement of the real shapes (the week 5 heads and the week 12 protein,
+cheap or of batch 1, always run at their full batch). ``batch`` is timed/full samples per step.
+Rows marked ``+`` are further parts of the same week; ``one run`` is one run of that part (all its
+epochs) and ``week total`` sums the parts times their number of runs (e.g. SCAN and PMI heads).
+
+Run: ``python benchmarks/bench_full_step.py [--weeks 01,04] [--steps N] [--warmup N]
+[--device cuda] [--batch-scale 1.0] [--esm-train-proteins N]``.
 """
 from __future__ import annotations
 
 import argparse
-import resource
+import ast
+import copy
+import ctypes
+import gc
+import json
+import math
+import os
+import sys
+import threading
 import time
-from dataclasses import dataclass
-from typing import Callable
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
-import torchvision
 from torch import nn
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+import utils  # noqa: E402
+
+STL10_UNLABELED, STL10_TRAIN, STL10_TEST = 100_000, 5_000, 8_000
+CIFAR_TRAIN, CIFAR_TEST = 50_000, 10_000
+PATHMNIST_TRAIN = 89_996
+CPU_BATCH_SCALE = 1 / 16
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading the notebooks
+
+
+def notebook_path(week_dir: str) -> Path:
+    """The solution notebook of a week folder (``weekNN_x/weekNN_x.ipynb``)."""
+    return REPO_ROOT / week_dir / f"{week_dir}.ipynb"
+
+
+def code_cells(week_dir: str) -> list[str]:
+    """Source of every code cell of a week's solution notebook, IPython magics dropped."""
+    cells = json.loads(notebook_path(week_dir).read_text())["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    return ["\n".join(line for line in s.splitlines() if not line.lstrip().startswith(("%", "!"))) for s in sources]
+
+
+def full_config(week_dir: str) -> dict[str, Any]:
+    """The ``full=dict(...)`` of the notebook's ``utils.make_config`` call, evaluated without the notebook."""
+    for source in code_cells(week_dir):
+        if "make_config(" not in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "make_config":
+                full = next(k.value for k in node.keywords if k.arg == "full")
+                allowed = {"dict": dict, "list": list, "range": range, "tuple": tuple, "__builtins__": {}}
+                return eval(compile(ast.Expression(full), week_dir, "eval"), allowed)  # noqa: S307 - our notebook
+    raise LookupError(f"no make_config(..., full=...) call in {notebook_path(week_dir).name}")
+
+
+def notebook_defs(week_dir: str, names: list[str], namespace: dict[str, Any]) -> dict[str, Any]:
+    """Execute the notebook's top-level ``def``/``class`` statements called ``names`` into ``namespace``."""
+    wanted, found = set(names), {}
+    for source in code_cells(week_dir):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in wanted and node.name not in found:
+                found[node.name] = node
+    missing = wanted - set(found)
+    if missing:
+        raise LookupError(f"{notebook_path(week_dir).name} defines no {sorted(missing)}")
+    ns = {"torch": torch, "nn": nn, "F": F, "np": np, "math": math, "copy": copy, "utils": utils, **namespace}
+    for name in names:  # in the given order, so later definitions can use earlier ones
+        code = compile(ast.Module([found[name]], type_ignores=[]), f"{notebook_path(week_dir).name}:{name}", "exec")
+        exec(code, ns)  # noqa: S102 - our own notebook
+    return ns
+
+
+# ----------------------------------------------------------------------------------------------
+# What a row is, and how it is timed
+
+
+@dataclass
+class Ctx:
+    """Where and how big: the device and the factor applied to every batch."""
+
+    device: torch.device
+    batch_scale: float
+
+    def batch(self, full: int) -> int:
+        """A full-config batch size after ``--batch-scale`` (at least 1)."""
+        return max(1, round(full * self.batch_scale))
+
+    @property
+    def cuda(self) -> bool:
+        """Whether the device is a CUDA GPU (AMP only runs there, as in ``utils.fit``)."""
+        return self.device.type == "cuda"
+
+
+@dataclass
+class Part:
+    """One timed workload of a week: ``make()`` builds its models and returns the step to time."""
+
+    label: str
+    make: Callable[[], Callable[[], None]]
+    batch: int  # samples per timed step (after --batch-scale)
+    full_batch: int  # samples per step in the full config
+    steps_per_epoch: int | None
+    epochs: float | None
+    course: str = "—"
+    runs: int = 1  # how many times the week runs this part (e.g. SCAN and PMI heads)
 
 
 @dataclass
 class Row:
-    """One week's benchmark: a step builder and what the course says it costs."""
+    """The measured and projected numbers of one part, or the error that stopped it."""
+
     week: str
-    what: str
-    build: Callable[[int, torch.device], Callable[[], None]]  # (batch, device) -> one step
-    batch: int
-    samples_per_epoch: int
-    epochs: int
-    course: str
+    part: Part | None
+    label: str
+    steps_per_s: float | None = None
+    peak_bytes: int | None = None
+    error: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def full_step_s(self) -> float | None:
+        """Seconds per step at the full batch (per-sample extrapolation when the batch was scaled)."""
+        if not self.steps_per_s:
+            return None
+        return 1 / self.steps_per_s * self.part.full_batch / self.part.batch
+
+    def epoch_s(self) -> float | None:
+        """Projected seconds per epoch of the full config."""
+        step = self.full_step_s()
+        return None if step is None or self.part.steps_per_epoch is None else step * self.part.steps_per_epoch
+
+    def run_s(self) -> float | None:
+        """Projected seconds of one full run (all epochs) of this part."""
+        epoch = self.epoch_s()
+        return None if epoch is None or self.part.epochs is None else epoch * self.part.epochs
 
 
-def train_step(model: nn.Module, loss_fn: Callable[[], torch.Tensor], amp: bool, device: torch.device
-               ) -> Callable[[], None]:
-    """A closure doing forward + backward + Adam step of ``loss_fn`` under optional CUDA autocast."""
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    scaler = torch.amp.GradScaler("cuda", enabled=amp and device.type == "cuda")
+def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Callable[[], torch.Tensor],
+               ctx: Ctx, amp: bool, clip_grad: float | None = None,
+               after_step: Callable[[], None] | None = None) -> Callable[[], None]:
+    """A step like ``utils.fit``'s: autocast + GradScaler on CUDA when ``amp``, optional clipping, optimizer step."""
+    use_amp = amp and ctx.cuda
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
+    model.train()
 
     def step() -> None:
-        with torch.autocast(device.type, enabled=amp and device.type == "cuda"):
+        with torch.autocast(device_type=ctx.device.type, enabled=use_amp):
             loss = loss_fn()
+        loss = loss["loss"] if isinstance(loss, dict) else loss
         scaler.scale(loss).backward()
-        scaler.step(opt)
+        if clip_grad is not None:
+            scaler.unscale_(optimizer)
+            nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+        scaler.step(optimizer)
         scaler.update()
-        opt.zero_grad(set_to_none=True)
+        optimizer.zero_grad(set_to_none=True)
+        if after_step is not None:
+            after_step()
+
     return step
 
 
-def week01(batch: int, device: torch.device) -> Callable[[], None]:
-    """The notebook's conv autoencoder (3 layers, 32 base channels, k4 s2 p1) on 96 px STL10, MSE."""
-    enc, dec, c = [], [], 3
-    for i in range(3):
-        enc += [nn.Conv2d(c, 32 * 2 ** i, 4, 2, 1), nn.ReLU()]
-        c = 32 * 2 ** i
-    for i in reversed(range(3)):
-        out = 3 if i == 0 else 32 * 2 ** (i - 1)
-        dec += [nn.ConvTranspose2d(c, out, 4, 2, 1), nn.ReLU() if i else nn.Sigmoid()]
-        c = out
-    model = nn.Sequential(*enc, *dec).to(device)
-    x = torch.rand(batch, 3, 96, 96, device=device)
-    return train_step(model, lambda: F.mse_loss(model(x), x), amp=False, device=device)
+def inference_step(model: nn.Module, x: torch.Tensor) -> Callable[[], None]:
+    """A feature-extraction step like ``utils.extract_features``: eval mode, inference mode, fp32."""
+    model.eval()
+
+    def step() -> None:
+        with torch.inference_mode():
+            model(x).float()
+
+    return step
 
 
-def week02(batch: int, device: torch.device) -> Callable[[], None]:
-    """torchvision ResNet-18 with a 4-way rotation head on 96 px images, CE, AMP."""
-    model = torchvision.models.resnet18(num_classes=4).to(device)
-    x, y = torch.rand(batch, 3, 96, 96, device=device), torch.randint(0, 4, (batch,), device=device)
-    return train_step(model, lambda: F.cross_entropy(model(x), y), amp=True, device=device)
+def rss_bytes() -> int:
+    """This process's resident set size (Linux ``/proc/self/statm``; ru_maxrss elsewhere)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def week03(batch: int, device: torch.device) -> Callable[[], None]:
-    """BERT as in the notebook (d 512, 8 layers, 8 heads, FF 1024) at sequence 128: MLM on 15 % + NSP."""
-    vocab, seq = 30522, 128
-    layer = nn.TransformerEncoderLayer(512, 8, 1024, 0.1, batch_first=True)
-    model = nn.ModuleDict(dict(tok=nn.Embedding(vocab, 512), pos=nn.Embedding(256, 512), seg=nn.Embedding(2, 512),
-                               enc=nn.TransformerEncoder(layer, 8, enable_nested_tensor=False),
-                               mlm=nn.Linear(512, vocab), nsp=nn.Linear(512, 1))).to(device)
-    ids = torch.randint(0, vocab, (batch, seq), device=device)
-    seg = torch.zeros_like(ids)
-    selected = torch.rand(batch, seq, device=device) < 0.15
-    is_next = torch.randint(0, 2, (batch,), device=device).float()
+class PeakMemory:
+    """Peak memory of a block: CUDA peak allocated, or sampled CPU RSS, minus the level at entry."""
 
-    def loss() -> torch.Tensor:
-        h = model["tok"](ids) + model["pos"](torch.arange(seq, device=device)) + model["seg"](seg)
-        h = model["enc"](h)
-        return (F.cross_entropy(model["mlm"](h[selected]), ids[selected])
-                + F.binary_cross_entropy_with_logits(model["nsp"](h[:, 0]).squeeze(1), is_next))
-    return train_step(model, loss, amp=False, device=device)
+    def __init__(self, device: torch.device, interval_s: float = 0.005) -> None:
+        self.device, self.interval_s, self.peak = device, interval_s, 0
 
+    def __enter__(self) -> "PeakMemory":
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
+            self.base = torch.cuda.memory_allocated(self.device)
+        else:
+            self.base = self.peak = rss_bytes()
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
 
-def week04(batch: int, device: torch.device) -> Callable[[], None]:
-    """SimCLR: ResNet-18 + the course's projection head on 2 x batch views of 64 px, NT-Xent (tau 0.5), AMP."""
-    model = torchvision.models.resnet18()
-    model.fc = nn.Sequential(nn.Linear(512, 512, bias=False), nn.BatchNorm1d(512), nn.ReLU(),
-                             nn.Linear(512, 128, bias=False), nn.BatchNorm1d(128))
-    model = model.to(device)
-    views = torch.rand(2 * batch, 3, 64, 64, device=device)
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.peak = max(self.peak, rss_bytes())
 
-    def loss() -> torch.Tensor:
-        z = F.normalize(model(views).float(), dim=1)
-        sim = (z @ z.t() / 0.5).fill_diagonal_(float("-inf"))
-        targets = torch.arange(2 * batch, device=device).roll(batch)
-        return F.cross_entropy(sim, targets)
-    return train_step(model, loss, amp=True, device=device)
+    def __exit__(self, *exc: Any) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+            self.peak = torch.cuda.max_memory_allocated(self.device)
+        else:
+            self._stop.set()
+            self._thread.join()
+            self.peak = max(self.peak, rss_bytes())
 
-
-@torch.no_grad()
-def _features(model: nn.Module, x: torch.Tensor, amp: bool) -> None:
-    """One frozen forward pass (the feature-extraction weeks)."""
-    with torch.autocast(x.device.type, enabled=amp and x.device.type == "cuda"):
-        model(x)
+    @property
+    def used(self) -> int:
+        """Bytes above the level at entry."""
+        return max(0, self.peak - self.base)
 
 
-def week05(batch: int, device: torch.device) -> Callable[[], None]:
-    """Frozen MoCo v2 ResNet-50 features of 96 px STL10 (train + test), the week's GPU cost."""
-    model = torchvision.models.resnet50()
-    model.fc = nn.Identity()
-    model = model.to(device).eval()
-    x = torch.rand(batch, 3, 96, 96, device=device)
-    return lambda: _features(model, x, amp=False)
+def free_memory() -> None:
+    """Collect garbage and hand freed memory back (CUDA cache, glibc heap) before the next row."""
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
-def week06_teacher(batch: int, device: torch.device) -> Callable[[], None]:
-    """Fine-tuning the timm ViT-B/16 teacher on CIFAR100 upsampled to 224 px, CE, AMP."""
-    import timm
-    model = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=100).to(device)
-    x, y = torch.rand(batch, 3, 224, 224, device=device), torch.randint(0, 100, (batch,), device=device)
-    return train_step(model, lambda: F.cross_entropy(model(x), y), amp=True, device=device)
+def time_part(week: str, part: Part, ctx: Ctx, warmup: int, steps: int) -> Row:
+    """Build the part's models, run ``warmup`` then ``steps`` timed steps; steps/s and peak memory."""
+    sync = (lambda: torch.cuda.synchronize(ctx.device)) if ctx.cuda else (lambda: None)
+    row = Row(week, part, part.label)
+    try:
+        with PeakMemory(ctx.device) as memory:
+            step = part.make()
+            for _ in range(warmup):
+                step()
+            sync()
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            sync()
+            elapsed = time.perf_counter() - start
+        row.steps_per_s, row.peak_bytes = steps / elapsed, memory.used
+    except Exception as err:  # one model that cannot be built or run must not stop the others
+        row.error = f"{type(err).__name__}: {err}".splitlines()[0][:160]
+        if os.environ.get("BENCH_TRACEBACK"):
+            traceback.print_exc()
+    finally:
+        step = None
+        free_memory()
+    return row
 
 
-def week06_student(batch: int, device: torch.device) -> Callable[[], None]:
-    """Distillation step: frozen ViT-B/16 teacher at 224 px, ViT-Tiny student (patch 4) at 32 px, KD + CE, AMP."""
+def rand_images(ctx: Ctx, batch: int, size: int, channels: int = 3, uint8: bool = False) -> torch.Tensor:
+    """Synthetic images: uint8 in [0, 255] or float in [0, 1]."""
+    if uint8:
+        return torch.randint(0, 256, (batch, channels, size, size), dtype=torch.uint8, device=ctx.device)
+    return torch.rand(batch, channels, size, size, device=ctx.device)
+
+
+# ----------------------------------------------------------------------------------------------
+# One builder per week: read the full config, return the parts (models are built in Part.make)
+
+
+def build_week01(ctx: Ctx) -> list[Part]:
+    """Autoencoder on STL10 unlabeled (notebook's ``Autoencoder`` and ``reconstruction_step``)."""
+    week = "week01_autoencoder"
+    cfg = full_config(week)
+    ns = notebook_defs(week, ["Autoencoder", "reconstruction_step"], {})
+    b, s = ctx.batch(cfg["batch_size"]), cfg["img_size"]
+
+    def make() -> Callable[[], None]:
+        model = ns["Autoencoder"](3, cfg["base_channels"], cfg["n_layers"], cfg["kernel_size"], cfg["stride"],
+                                  cfg["padding"]).to(ctx.device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+        batch = (rand_images(ctx, b, s), torch.zeros(b, dtype=torch.long, device=ctx.device))
+        return train_step(model, optimizer, lambda: ns["reconstruction_step"](model, batch), ctx, amp=False)
+
+    return [Part(f"conv autoencoder ({cfg['n_layers']} layers, {cfg['base_channels']} ch), MSE, Adam; x {b}x3x{s}x{s}",
+                 make, b, cfg["batch_size"], STL10_UNLABELED // cfg["batch_size"], cfg["epochs"],
+                 "26 min (40 ep)")]
+
+
+def build_week02(ctx: Ctx) -> list[Part]:
+    """Rotation prediction with ResNet18 (notebook's ``load_resnet`` and ``rotation_step``)."""
+    week = "week02_rotation"
+    cfg = full_config(week)
+    import torchvision
+    ns = notebook_defs(week, ["load_resnet", "rotation_step"], {"torchvision": torchvision})
+    b, s = ctx.batch(cfg["batch_size"]), cfg["image_size"]
+
+    def make() -> Callable[[], None]:
+        model = ns["load_resnet"](num_classes=4, small_stem=cfg["small_stem"]).to(ctx.device)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+        batch = (rand_images(ctx, b, s), torch.randint(0, 4, (b,), device=ctx.device))
+        return train_step(model, optimizer, lambda: ns["rotation_step"](model, batch), ctx, amp=cfg["amp"])
+
+    amp = " AMP" if cfg["amp"] else ""
+    return [Part(f"ResNet18 4-way rotation CE, AdamW{amp}; x {b}x3x{s}x{s}", make, b, cfg["batch_size"],
+                 STL10_UNLABELED // cfg["batch_size"], cfg["epochs"], "~50 min")]
+
+
+def build_week03(ctx: Ctx) -> list[Part]:
+    """BERT pre-training, phase 1 and phase 2 shapes (notebook's ``BERT``, ``BERTMasker``, ``bert_losses``)."""
+    week = "week03_bert"
+    cfg = full_config(week)
+    if cfg["tokenizer"] != "bert-base-uncased":
+        raise ValueError(f"full tokenizer is {cfg['tokenizer']!r}; the special ids below assume bert-base-uncased")
+    special = dict(VOCAB_SIZE=cfg["vocab_size"], MAX_SEQ_LEN=cfg["max_seq_len"], PAD_ID=0, CLS_ID=101, SEP_ID=102,
+                   MASK_ID=103)  # bert-base-uncased
+    ns = notebook_defs(week, ["Embedding", "BERTEncoder", "BERT", "BERTMasker", "bert_losses"], special)
+    phase2_iters = int(cfg["phase2_frac"] * cfg["num_iterations"])
+    phase1_iters = cfg["num_iterations"] - phase2_iters
+
+    def part(batch_full: int, seq_len: int, lr: float, iters: int, name: str) -> Part:
+        b = ctx.batch(batch_full)
+
+        def make() -> Callable[[], None]:
+            model = ns["BERT"](cfg["d_model"], cfg["n_layers"], cfg["n_heads"], cfg["dim_feedforward"], cfg["dropout"],
+                               norm_first=cfg["norm_first"]).to(ctx.device)
+            optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+            masker = ns["BERTMasker"](p_select=0.15, p_mask=0.8, p_rand=0.1)
+            # a batch padded to the phase's longest pair: [CLS] a [SEP] b [SEP], no padding left
+            ids = torch.randint(1000, cfg["vocab_size"], (b, seq_len), device=ctx.device)
+            ids[:, 0], ids[:, seq_len // 2], ids[:, -1] = special["CLS_ID"], special["SEP_ID"], special["SEP_ID"]
+            normal = (ids != special["CLS_ID"]) & (ids != special["SEP_ID"])
+            segments = (torch.arange(seq_len, device=ctx.device) > seq_len // 2).long().expand(b, -1)
+            is_next = torch.randint(0, 2, (b,), device=ctx.device).float()
+
+            def loss() -> torch.Tensor:  # the notebook's batch_outputs without its logging
+                input_ids, select_mask, masked_tokens = masker(ids, normal)
+                logits_clsf, logits_lm = model(input_ids, segments, select_mask)
+                nsp_loss, mlm_loss = ns["bert_losses"](logits_clsf, logits_lm, is_next, masked_tokens)
+                return nsp_loss + mlm_loss
+
+            return train_step(model, optimizer, loss, ctx, amp=False)
+
+        return Part(f"BERT {name} (d {cfg['d_model']}, {cfg['n_layers']} layers), MLM+NSP, AdamW; ids {b}x{seq_len}",
+                    make, b, batch_full, cfg["iters_per_epoch"], iters / cfg["iters_per_epoch"])
+
+    return [part(cfg["batch_size"], cfg["phase1_max_len"], cfg["lr"], phase1_iters, "phase 1"),
+            part(cfg["phase2_batch_size"], cfg["phase2_max_len"], cfg["lr"] / 2, phase2_iters, "phase 2")]
+
+
+def build_week04(ctx: Ctx) -> list[Part]:
+    """SimCLR pre-training with on-device augmentation, and the fine-tuning runs (notebook's code)."""
+    week = "week04_simclr"
+    cfg = full_config(week)
+    import kornia.augmentation as K
+    import torchvision
+    mean, std = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+    ns = notebook_defs(week, ["to_unit_float", "Augment", "Preprocess", "ResNetSimCLR", "ContrastiveLoss",
+                              "define_param_groups", "simclr_step", "classify_step"],
+                       {"K": K, "torchvision": torchvision, "MEAN": mean, "STD": std})
+    b, bf = ctx.batch(cfg["batch_size"]), ctx.batch(cfg["ft_batch_size"])
+
+    def make_simclr() -> Callable[[], None]:
+        model = ns["ResNetSimCLR"](cfg["embedding_size"]).to(ctx.device)
+        ns["augment"] = ns["Augment"](cfg["img_size"], crop_scale=cfg["crop_scale"], flip_p=cfg["flip_p"]).to(ctx.device)
+        ns["criterion"] = ns["ContrastiveLoss"](cfg["temperature"])
+        optimizer = torch.optim.Adam(ns["define_param_groups"](model, cfg["weight_decay"]), lr=cfg["lr"])
+        images = rand_images(ctx, b, cfg["data_size"], uint8=True)
+        return train_step(model, optimizer, lambda: ns["simclr_step"](model, images), ctx, amp=cfg["amp"])
+
+    def make_finetune() -> Callable[[], None]:
+        backbone = torchvision.models.resnet18(weights=None)
+        backbone.fc = nn.Identity()
+        net = nn.Sequential(ns["Preprocess"](cfg["eval_size"]), backbone, nn.Linear(512, 10)).to(ctx.device)
+        optimizer = torch.optim.Adam(net.parameters(), lr=cfg["ft_lr"])
+        batch = (rand_images(ctx, bf, cfg["data_size"], uint8=True), torch.randint(0, 10, (bf,), device=ctx.device))
+        return train_step(net, optimizer, lambda: ns["classify_step"](net, batch), ctx, amp=cfg["amp"])
+
+    amp = " AMP" if cfg["amp"] else ""
+    simclr = Part(f"SimCLR ResNet18, kornia views + NT-Xent, Adam{amp}; {b}x3x{cfg['data_size']}^2 uint8 -> "
+                  f"{2 * b}x3x{cfg['img_size']}^2", make_simclr, b, cfg["batch_size"] * cfg["grad_accum"],
+                  STL10_UNLABELED // (cfg["batch_size"] * cfg["grad_accum"]), cfg["epochs"],
+                  "~156 min (60 ep, eff. batch >1024)")
+    modes = len(cfg["ft_modes"])
+    finetune = Part(f"fine-tune ResNet18 + linear, CE, Adam{amp}; x {bf}x3x{cfg['eval_size']}^2 (x{modes} inits)",
+                    make_finetune, bf, cfg["ft_batch_size"], math.ceil(STL10_TRAIN / cfg["ft_batch_size"]),
+                    cfg["ft_epochs"], runs=modes)
+    return [simclr, finetune]
+
+
+def build_week05(ctx: Ctx) -> list[Part]:
+    """MoCo v2 ResNet-50 features (frozen) and the clustering-head step (notebook's heads and SCAN loss)."""
+    week = "week05_moco_clustering"
+    cfg = full_config(week)
+    import torchvision
+    ns = notebook_defs(week, ["SCANLoss", "ClusterHeads"], {})
+    b, s = ctx.batch(cfg["feature_batch_size"]), cfg["img_size"]
+    bh = cfg["head_batch_size"]  # full batch even under --batch-scale: a 2048->10 linear step is cheap anywhere
+
+    def make_features() -> Callable[[], None]:
+        model = getattr(torchvision.models, cfg["encoder"])()
+        model.fc = nn.Identity()
+        return inference_step(model.to(ctx.device), rand_images(ctx, b, s))
+
+    def make_heads() -> Callable[[], None]:
+        heads = ns["ClusterHeads"](2048, cfg["num_clusters"], cfg["num_heads"]).to(ctx.device)
+        optimizer = torch.optim.Adam(heads.parameters(), lr=cfg["head_lr"], weight_decay=cfg["head_weight_decay"])
+        losses = [ns["SCANLoss"](cfg["entropy_weight"]) for _ in range(cfg["num_heads"])]
+        anchors = F.normalize(torch.randn(bh, 2048, device=ctx.device), dim=1)
+        neighbors = F.normalize(torch.randn(bh, 2048, device=ctx.device), dim=1)
+
+        def loss() -> torch.Tensor:  # the notebook's step in train_clustering_heads (SCAN: the target is the model)
+            a, n = heads(anchors), heads(neighbors)
+            return torch.stack([f(x, y) for f, x, y in zip(losses, a, n)]).sum()
+
+        return train_step(heads, optimizer, loss, ctx, amp=False)
+
+    fb = cfg["feature_batch_size"]
+    feature_batches = math.ceil(STL10_TRAIN / fb) + math.ceil(STL10_TEST / fb)
+    return [Part(f"{cfg['encoder']} features (inference, fp32); x {b}x3x{s}x{s} (train+test, x2: MoCo, random)",
+                 make_features, b, fb, feature_batches, 1, runs=2),
+            Part(f"{cfg['num_heads']} linear head(s) 2048->{cfg['num_clusters']}, SCAN loss, Adam; {bh}x2048 pairs "
+                 "(full batch; x2: SCAN, PMI)", make_heads, bh, cfg["head_batch_size"],
+                 math.ceil(STL10_TRAIN / cfg["head_batch_size"]), cfg["head_epochs"], "<=5 min (both)", runs=2)]
+
+
+def build_week06(ctx: Ctx) -> list[Part]:
+    """ViT-B/16 teacher fine-tuning, ViT-Tiny student, distillation (notebook's student, losses and steps)."""
+    week = "week06_vit_distillation"
+    cfg = full_config(week)
     import timm
     from timm.models.vision_transformer import VisionTransformer
-    teacher = timm.create_model("vit_base_patch16_224", pretrained=False, num_classes=100).to(device).eval()
-    student = VisionTransformer(img_size=32, patch_size=4, embed_dim=192, depth=12, num_heads=3,
-                                num_classes=100).to(device)
-    small, large = torch.rand(batch, 3, 32, 32, device=device), torch.rand(batch, 3, 224, 224, device=device)
-    y = torch.randint(0, 100, (batch,), device=device)
+    ns = notebook_defs(week, ["make_student", "labelled_cross_entropy", "DistillationLoss", "distillation_step",
+                              "label_step", "teacher_step"], {"VisionTransformer": VisionTransformer, "UNLABELLED": -1})
+    student_cfg = types.SimpleNamespace(**cfg)
+    bt, b = ctx.batch(cfg["teacher_batch_size"]), ctx.batch(cfg["batch_size"])
+    ts, s = cfg["teacher_img_size"], cfg["img_size"]
 
-    def loss() -> torch.Tensor:
-        with torch.no_grad():
-            soft = teacher(large).softmax(1)
-        logits = student(small)
-        return 0.5 * F.cross_entropy(logits, y) + 0.5 * F.kl_div(logits.log_softmax(1), soft, reduction="batchmean")
-    return train_step(student, loss, amp=True, device=device)
+    def teacher() -> nn.Module:
+        return timm.create_model(cfg["teacher"], pretrained=False, num_classes=100).to(ctx.device)
+
+    def multiscale(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return rand_images(ctx, n, s), rand_images(ctx, n, ts), torch.randint(0, 100, (n,), device=ctx.device)
+
+    def adamw(model: nn.Module, lr: float) -> torch.optim.Optimizer:
+        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg["weight_decay"])
+
+    def make_teacher() -> Callable[[], None]:
+        model, batch = teacher(), multiscale(bt)
+        return train_step(model, adamw(model, cfg["teacher_lr"]), lambda: ns["teacher_step"](model, batch), ctx,
+                          amp=cfg["amp"])
+
+    def make_student() -> Callable[[], None]:
+        model, batch = ns["make_student"](student_cfg, 100).to(ctx.device), multiscale(b)
+        images, _, labels = batch
+        return train_step(model, adamw(model, cfg["lr"]), lambda: ns["label_step"](model, (images, labels)), ctx,
+                          amp=cfg["amp"])
+
+    def make_distill() -> Callable[[], None]:
+        frozen = teacher().eval().requires_grad_(False)
+        model, batch = ns["make_student"](student_cfg, 100).to(ctx.device), multiscale(b)
+        criterion = ns["DistillationLoss"](alpha=cfg["alpha"], temperature=cfg["temperature"])
+        return train_step(model, adamw(model, cfg["lr"]),
+                          lambda: ns["distillation_step"](model, batch, frozen, criterion), ctx, amp=cfg["amp"])
+
+    amp = " AMP" if cfg["amp"] else ""
+    steps = CIFAR_TRAIN // cfg["batch_size"]
+    vit = f"ViT-Tiny ({cfg['embed_dim']}-d, {cfg['depth']} blocks, patch {cfg['patch_size']})"
+    return [Part(f"teacher {cfg['teacher'].split('.')[0]} fine-tune, CE, AdamW{amp}; x {bt}x3x{ts}x{ts}", make_teacher,
+                 bt, cfg["teacher_batch_size"], CIFAR_TRAIN // cfg["teacher_batch_size"], cfg["teacher_epochs"],
+                 "~7 min/ep (batch 48)"),
+            Part(f"student {vit} labels only, CE, AdamW{amp}; x {b}x3x{s}x{s}", make_student, b, cfg["batch_size"],
+                 steps, cfg["epochs"]),
+            Part(f"distill: teacher fwd {b}x3x{ts}^2 + student step {b}x3x{s}^2{amp} (x2: soft, hard KD)",
+                 make_distill, b, cfg["batch_size"], steps, cfg["epochs"], "~120 min (40 ep)", runs=2)]
 
 
-def week07(batch: int, device: torch.device) -> Callable[[], None]:
-    """DINO: timm ViT-Tiny (28 px, patch 4, pre-norm) + the DINO head; student on 4 views, EMA teacher on 2, AMP."""
+def build_week07(ctx: Ctx) -> list[Part]:
+    """DINO on PathMNIST: student on all views, EMA teacher on the global ones (notebook's model and loss)."""
+    week = "week07_dino"
+    cfg = full_config(week)
     from timm.models.vision_transformer import VisionTransformer
+    from torch.nn.utils.parametrizations import weight_norm
+    ns = notebook_defs(week, ["DINOHead", "DINOModel", "make_backbone", "DINOLoss"],
+                       {"VisionTransformer": VisionTransformer, "weight_norm": weight_norm})
+    b, views = ctx.batch(cfg["batch_size"]), cfg["num_global"] + cfg["num_local"]
 
-    def network() -> nn.Module:
-        vit = VisionTransformer(img_size=28, patch_size=4, embed_dim=192, depth=12, num_heads=3, num_classes=0,
-                                pre_norm=True)
-        last = nn.utils.parametrizations.weight_norm(nn.Linear(96, 256, bias=False))
-        mlp = nn.Sequential(nn.Linear(192, 384), nn.GELU(), nn.Linear(384, 384), nn.GELU(), nn.Linear(384, 96))
-        return nn.Sequential(vit, mlp, nn.Flatten(), _Normalize(), last)
-    student, teacher = network().to(device), network().to(device).requires_grad_(False)
-    views = torch.rand(4 * batch, 3, 28, 28, device=device)  # view-major: 2 global, then 2 local
+    def make() -> Callable[[], None]:
+        student = ns["DINOModel"](ns["make_backbone"](types.SimpleNamespace(**cfg)),
+                                  ns["DINOHead"](cfg["embed_dim"], cfg["out_dim"], 3, cfg["head_hidden_dim"],
+                                                 cfg["head_bottleneck_dim"])).to(ctx.device)
+        teacher = utils.ModelEMA(student)
+        loss_fn = ns["DINOLoss"](cfg["out_dim"], cfg["num_global"], cfg["num_local"], cfg["student_temp"],
+                                 cfg["center_momentum"]).to(ctx.device)
+        decay = [p for p in student.parameters() if p.requires_grad and p.ndim > 1]
+        no_decay = [p for p in student.parameters() if p.requires_grad and p.ndim <= 1]
+        optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg["weight_decay"]},
+                                       {"params": no_decay, "weight_decay": 0.0}], lr=cfg["lr"])
+        # view-major (V * B, 3, 28, 28), as DINOTrainer.training_step flattens its (B, V, ...) batch
+        x = torch.randn(views * b, 3, 28, 28, device=ctx.device)
+        num_teacher = cfg["num_global"] * b
 
-    def loss() -> torch.Tensor:
-        with torch.no_grad():
-            t = (teacher(views[: 2 * batch]) / 0.04).softmax(1).chunk(2)
-        s = (student(views) / 0.1).log_softmax(1).chunk(4)
-        return -sum((t[i] * s[j]).sum(1).mean() for i in range(2) for j in range(4) if i != j) / 6
-    return train_step(student, loss, amp=True, device=device)
+        def loss() -> torch.Tensor:  # DINOTrainer.training_step without the schedule bookkeeping
+            student_out = student(x)
+            with torch.no_grad():
+                teacher_out = teacher(x[:num_teacher])
+            return loss_fn(student_out, teacher_out, cfg["teacher_temp"])
 
+        return train_step(student, optimizer, loss, ctx, amp=cfg["amp"], clip_grad=cfg["clip_grad"],
+                          after_step=lambda: teacher.update(student, decay=cfg["teacher_momentum"]))
 
-class _Normalize(nn.Module):
-    """L2-normalise the last dimension (DINO's bottleneck)."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.normalize(x, dim=-1)
-
-
-def week09(batch: int, device: torch.device) -> Callable[[], None]:
-    """Frozen open_clip ConvNeXt-Base-W image tower at 256 px (CIFAR100 train + test, CIFAR10 test), AMP."""
-    import open_clip
-    model = open_clip.create_model("convnext_base_w", pretrained=None).visual.to(device).eval()
-    x = torch.rand(batch, 3, 256, 256, device=device)
-    return lambda: _features(model, x, amp=True)
+    amp = " AMP" if cfg["amp"] else ""
+    return [Part(f"DINO ViT-Tiny ({cfg['embed_dim']}-d, {cfg['depth']} blocks) + head, EMA teacher, AdamW{amp}, "
+                 f"clip; {b}x{views} views x3x28x28", make, b, cfg["batch_size"],
+                 PATHMNIST_TRAIN // cfg["batch_size"], cfg["epochs"], "~45 min (15 ep)")]
 
 
-def week12(batch: int, device: torch.device) -> Callable[[], None]:
-    """Frozen ESM-2 650M with attention maps on 300-residue sequences + the contact head (200 channels)."""
+class MAE(nn.Module):
+    """Masked autoencoder (He et al. 2022): ViT encoder on the visible patches, light decoder, pixel MSE."""
+
+    def __init__(self, img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
+                 decoder_dim: int, decoder_depth: int, decoder_heads: int, mask_ratio: float) -> None:
+        super().__init__()
+        from timm.models.vision_transformer import Block, VisionTransformer
+        self.encoder = VisionTransformer(img_size=img_size, patch_size=patch_size, embed_dim=embed_dim, depth=depth,
+                                         num_heads=num_heads, num_classes=0)
+        self.patch_size, self.mask_ratio = patch_size, mask_ratio
+        n = self.encoder.patch_embed.num_patches
+        self.decoder_embed = nn.Linear(embed_dim, decoder_dim)
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_dim))
+        self.decoder_pos = nn.Parameter(torch.randn(1, n + 1, decoder_dim) * 0.02)
+        self.decoder = nn.Sequential(*[Block(decoder_dim, decoder_heads) for _ in range(decoder_depth)])
+        self.decoder_norm = nn.LayerNorm(decoder_dim)
+        self.decoder_pred = nn.Linear(decoder_dim, patch_size ** 2 * 3)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Mean squared error on the masked patches of ``images``."""
+        enc, p = self.encoder, self.patch_size
+        x = enc.patch_embed(images) + enc.pos_embed[:, 1:]
+        b, n, d = x.shape
+        keep = int(n * (1 - self.mask_ratio))
+        order = torch.rand(b, n, device=x.device).argsort(1)
+        restore, visible = order.argsort(1), order[:, :keep]
+        x = x.gather(1, visible[..., None].expand(-1, -1, d))
+        cls = (enc.cls_token + enc.pos_embed[:, :1]).expand(b, -1, -1)
+        x = enc.norm(enc.blocks(torch.cat([cls, x], 1)))
+        y = self.decoder_embed(x)
+        tokens = torch.cat([y[:, 1:], self.mask_token.expand(b, n - keep, -1)], 1)
+        tokens = tokens.gather(1, restore[..., None].expand(-1, -1, y.shape[-1]))
+        y = self.decoder_pred(self.decoder_norm(self.decoder(torch.cat([y[:, :1], tokens], 1) + self.decoder_pos)))
+        target = F.unfold(images, p, stride=p).transpose(1, 2)  # (B, N, 3 p p)
+        masked = torch.ones(b, n, device=x.device).scatter(1, visible, 0.0)
+        return (((y[:, 1:] - target) ** 2).mean(-1) * masked).sum() / masked.sum()
+
+
+def build_week08(ctx: Ctx) -> list[Part]:
+    """MAE on CIFAR-10 with a ViT-Tiny encoder; values from the notebook's full config where it exists."""
+    week = "week08_masked_modeling"
+    cfg = full_config(week) if notebook_path(week).exists() else {}
+    # issue description: ViT-Tiny 192-d / 12 blocks / 3 heads, patch 4, 32 px, mask 0.75, light decoder.
+    # Batch, decoder size, optimizer and epochs are not given there: assumed until the notebook says.
+    described = dict(embed_dim=192, depth=12, num_heads=3, patch_size=4, img_size=32, mask_ratio=0.75)
+    assumed = dict(batch_size=256, decoder_dim=128, decoder_depth=2, decoder_heads=4, lr=1.5e-4, weight_decay=0.05,
+                   amp=True, epochs=None)
+    aliases = {"decoder_dim": ("decoder_dim", "decoder_embed_dim"), "decoder_heads": ("decoder_heads", "decoder_num_heads")}
+    values, guessed = {}, []
+    for key, default in {**described, **assumed}.items():
+        hit = next((cfg[k] for k in aliases.get(key, (key,)) if k in cfg), None)
+        values[key] = default if hit is None else hit
+        if hit is None and key in assumed:
+            guessed.append(key)
+    v = values
+    b = ctx.batch(v["batch_size"])
+
+    def make() -> Callable[[], None]:
+        model = MAE(v["img_size"], v["patch_size"], v["embed_dim"], v["depth"], v["num_heads"], v["decoder_dim"],
+                    v["decoder_depth"], v["decoder_heads"], v["mask_ratio"]).to(ctx.device)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=v["lr"], weight_decay=v["weight_decay"])
+        images = torch.randn(b, 3, v["img_size"], v["img_size"], device=ctx.device)
+        return train_step(model, optimizer, lambda: model(images), ctx, amp=v["amp"])
+
+    source = "notebook full config" if cfg else "no notebook yet"
+    note = f"; assumed: {', '.join(guessed)}" if guessed else ""
+    return [Part(f"MAE ViT-Tiny enc + {v['decoder_depth']}x{v['decoder_dim']}-d dec, mask {v['mask_ratio']}, "
+                 f"AdamW{' AMP' if v['amp'] else ''}; x {b}x3x{v['img_size']}^2 ({source}{note})", make, b,
+                 v["batch_size"], CIFAR_TRAIN // v["batch_size"], v["epochs"])]
+
+
+def build_week09(ctx: Ctx) -> list[Part]:
+    """open_clip ConvNeXt-Base-W image features (projection removed) of CIFAR-100 train/test and CIFAR-10 test."""
+    week = "week09_clip_ood"
+    cfg = full_config(week)
+    b = ctx.batch(cfg["batch_size"])
+
+    def make() -> Callable[[], None]:
+        import open_clip
+        visual = open_clip.create_model(cfg["model"], pretrained=None).visual
+        visual.head.proj = nn.Identity()  # the notebook's detach_projection for timm towers
+        size = visual.image_size if isinstance(visual.image_size, int) else visual.image_size[0]
+        return inference_step(visual.to(ctx.device), torch.randn(b, 3, size, size, device=ctx.device))
+
+    fb = cfg["batch_size"]
+    batches = math.ceil(CIFAR_TRAIN / fb) + 2 * math.ceil(CIFAR_TEST / fb)  # in-dist train + test, OOD test
+    return [Part(f"open_clip {cfg['model']} visual features (inference, fp32); x {b}x3x256x256 "
+                 "(CIFAR-100 train+test, CIFAR-10 test)", make, b, fb, batches, 1)]
+
+
+def build_week12(ctx: Ctx, train_proteins: int | None = None) -> list[Part]:
+    """ESM-2 650M attention maps at the full max_len, then the linear contact-head step (notebook's code)."""
+    week = "week12_protein_lm"
+    cfg = full_config(week)
     import esm
     alphabet = esm.data.Alphabet.from_architecture("ESM-1b")
-    model = esm.model.esm2.ESM2(num_layers=33, embed_dim=1280, attention_heads=20, alphabet=alphabet).to(device).eval()
-    head = nn.Linear(10 * 20, 2).to(device)
-    opt = torch.optim.Adam(head.parameters(), lr=1e-3)
-    tokens = torch.randint(4, 24, (batch, 302), device=device)
-    target = torch.randint(0, 2, (batch, 300, 300), device=device)
+    ns = notebook_defs(week, ["symmetrize", "apc", "postprocess_attention", "head_loss"], {"alphabet": alphabet})
+    if cfg["model_name"] != "esm2_t33_650M_UR50D":
+        raise ValueError(f"full model is {cfg['model_name']!r}; this row builds esm2_t33_650M_UR50D")
+    length = cfg["max_len"]
 
-    def step() -> None:
-        with torch.no_grad():
-            att = model(tokens, need_head_weights=True)["attentions"][:, -10:, :, 1:-1, 1:-1]
-        feats = att.flatten(1, 2).permute(0, 2, 3, 1)
-        feats = feats + feats.transpose(1, 2)
-        loss = F.cross_entropy(head(feats).flatten(0, 2), target.flatten())
-        loss.backward()
-        opt.step()
-        opt.zero_grad(set_to_none=True)
-    return step
+    def make() -> Callable[[], None]:
+        model = esm.model.esm2.ESM2(num_layers=33, embed_dim=1280, attention_heads=20, alphabet=alphabet)
+        model = model.to(ctx.device).eval().requires_grad_(False)
+        n_layers = min(cfg["last_n_layers"] or model.num_layers, model.num_layers)
+        head = nn.Linear(model.attention_heads * n_layers, 2).to(ctx.device)
+        optimizer = torch.optim.Adam(head.parameters(), lr=cfg["head_lr"], weight_decay=cfg["head_wd"])
+        residues = torch.tensor([alphabet.get_idx(a) for a in "ACDEFGHIKLMNPQRSTVWY"], device=ctx.device)
+        tokens = torch.cat([torch.tensor([alphabet.cls_idx], device=ctx.device),
+                            residues[torch.randint(len(residues), (length,), device=ctx.device)],
+                            torch.tensor([alphabet.eos_idx], device=ctx.device)])[None]
+        contacts = torch.randint(0, 2, (length, length), device=ctx.device)
+        class_weight = torch.tensor([1.0, 17.0], device=ctx.device)
 
+        def loss() -> torch.Tensor:  # the notebook's pair_features + head_loss, one protein per step
+            with torch.no_grad():
+                attentions = model(tokens, need_head_weights=True)["attentions"]
+                features = ns["postprocess_attention"](attentions, tokens, n_layers)[0]
+            return ns["head_loss"](head, features, contacts, class_weight)
 
-ROWS = [
-    Row("01", "conv autoencoder, 128 x 3 x 96 x 96", week01, 128, 100_000, 40, "26 min for 40 epochs"),
-    Row("02", "ResNet-18 rotation, 128 x 3 x 96 x 96", week02, 128, 100_000, 30, "~50 min"),
-    Row("03", "BERT 512/8/8, 64 x 128 tokens (1 epoch = 500 it.)", week03, 64, 500 * 64, 30, "—"),
-    Row("04", "SimCLR ResNet-18, 2 x 512 x 3 x 64 x 64", week04, 512, 100_000, 100,
-        "~156 min for 60 epochs (eff. batch > 1024)"),
-    Row("05", "MoCo ResNet-50 features, 256 x 3 x 96 x 96", week05, 256, 13_000, 1, "heads: <= 5 min for both"),
-    Row("06t", "ViT-B/16 teacher fine-tune, 48 x 3 x 224 x 224", week06_teacher, 48, 50_000, 15, "~7 min/epoch"),
-    Row("06s", "KD: ViT-B/16 at 224 -> ViT-Tiny at 32, batch 64", week06_student, 64, 50_000, 40,
-        "~120 min for 40 epochs"),
-    Row("07", "DINO ViT-Tiny, 4 views x 256 x 3 x 28 x 28", week07, 256, 89_996, 15, "~45 min for 15 epochs"),
-    Row("09", "CLIP ConvNeXt-B-W features, 256 x 3 x 256 x 256", week09, 256, 70_000, 1, "—"),
-    Row("12", "ESM-2 650M attention + contact head, 1 x 300 res.", week12, 1, 1, 1,
-        "— (epoch/run columns: minutes per sequence)"),
-]
+        return train_step(head, optimizer, loss, ctx, amp=False)
+
+    return [Part(f"ESM-2 650M fwd, need_head_weights (fp32), + linear contact head step, Adam; 1 protein x {length} "
+                 f"residues{'' if train_proteins else ' (steps/epoch: pass --esm-train-proteins)'}", make, 1, 1,
+                 train_proteins, cfg["head_epochs"])]
 
 
-def peak_memory_gb(device: torch.device) -> float:
-    """Peak memory in GB: CUDA allocator peak, or the process's peak RSS on CPU."""
-    if device.type == "cuda":
-        return torch.cuda.max_memory_allocated(device) / 1e9
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KB on Linux
+BUILDERS: dict[str, Callable[..., list[Part]]] = {
+    "01": build_week01, "02": build_week02, "03": build_week03, "04": build_week04, "05": build_week05,
+    "06": build_week06, "07": build_week07, "08": build_week08, "09": build_week09, "12": build_week12,
+}
 
 
-def time_row(row: Row, device: torch.device, scale: float, steps: int, warmup: int) -> str:
-    """Build the row's step at the scaled batch, time it and format the table line."""
-    batch = max(1, round(row.batch * scale))
-    step = row.build(batch, device)
-    if device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(device)
-    for _ in range(warmup):
-        step()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    seconds = (time.perf_counter() - start) / steps
-    epoch_min = seconds / batch * row.samples_per_epoch / 60  # per sample, so valid at any batch scale
-    return (f"{row.week:<4} {row.what:<52} {batch:>5} {1 / seconds:>8.2f} {peak_memory_gb(device):>8.2f} "
-            f"{epoch_min:>10.1f} {epoch_min * row.epochs:>10.1f}  {row.course}")
+# ----------------------------------------------------------------------------------------------
+# Printing
+
+
+def fmt_time(seconds: float | None) -> str:
+    """Seconds as s / min / h, ``?`` when unknown."""
+    if seconds is None:
+        return "?"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def fmt_bytes(n: int | None) -> str:
+    """Bytes as MiB / GiB."""
+    if n is None:
+        return "?"
+    return f"{n / 2 ** 30:.2f} GiB" if n >= 2 ** 30 else f"{n / 2 ** 20:.0f} MiB"
+
+
+def print_table(rows: list[Row]) -> None:
+    """One line per part: measured steps/s and memory, projected epoch/run/week times, the course's time."""
+    headers = ["week", "steps/s", "batch", "peak mem", "steps/ep", "epoch", "one run", "week total", "course", "timed"]
+    totals: dict[str, float | None] = {}
+    for row in rows:
+        if row.part is None or row.error:
+            totals[row.week] = None
+            continue
+        run = row.run_s()
+        prev = totals.get(row.week, 0.0)
+        totals[row.week] = None if prev is None or run is None else prev + run * row.part.runs
+    lines, seen = [], set()
+    for row in rows:
+        first = row.week not in seen
+        seen.add(row.week)
+        week = row.week if first else f"{row.week}+"
+        p = row.part
+        if row.error or p is None:
+            cells = [week, "ERROR", "", "", "", "", "", "", "" if p is None else p.course, f"{row.label}: {row.error}"]
+        else:
+            runs = f", {p.runs} runs" if p.runs > 1 else ""
+            epochs = f" ({'?' if p.epochs is None else f'{p.epochs:g}'} ep{runs})"
+            cells = [week, f"{row.steps_per_s:.3g}", f"{p.batch}/{p.full_batch}", fmt_bytes(row.peak_bytes),
+                     "?" if p.steps_per_epoch is None else str(p.steps_per_epoch), fmt_time(row.epoch_s()),
+                     fmt_time(row.run_s()) + epochs, fmt_time(totals.get(row.week)) if first else "",
+                     p.course, row.label]
+        lines.append(cells)
+    widths = [max(len(h), *(len(c[i]) for c in lines)) for i, h in enumerate(headers[:-1])] + [0]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for cells in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
 
 
 def main() -> None:
-    """Time every selected week and print the table."""
+    """Parse the options, time every selected week's parts and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weeks", default="", help="comma-separated week ids, e.g. 04,06t,07 (default: all)")
+    parser.add_argument("--weeks", default=",".join(BUILDERS), help="comma-separated weeks, e.g. 01,04 (default all)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--batch-scale", type=float, default=None, help="default: 1 on CUDA, 1/16 on CPU")
-    parser.add_argument("--steps", type=int, default=None, help="timed steps (default: 5 on CUDA, 1 on CPU)")
-    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per part (default 5 on CUDA, 1 on CPU)")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default 2)")
+    parser.add_argument("--batch-scale", type=float, default=None,
+                        help=f"factor on every batch size (default 1 on CUDA, {CPU_BATCH_SCALE:g} on CPU)")
+    parser.add_argument("--esm-train-proteins", type=int, default=None,
+                        help="week 12: training proteins (<= max_len) of the SCOPe split, i.e. head steps per epoch; "
+                             "unknown without the data, so its epoch time is '?' unless given")
     args = parser.parse_args()
     device = torch.device(args.device)
-    scale = args.batch_scale or (1.0 if device.type == "cuda" else 1 / 16)
-    steps = args.steps or (5 if device.type == "cuda" else 1)
-    wanted = {w.strip() for w in args.weeks.split(",") if w.strip()}
-    print(f"device {device}" + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else
-                                f", {torch.get_num_threads()} threads")
-          + f"; batches x {scale:g} of the full config's; {steps} timed step(s) after {args.warmup} warm-up; "
-          "random weights, synthetic tensors; projections per sample")
-    print(f"{'week':<4} {'what is timed (full config)':<52} {'batch':>5} {'steps/s':>8} {'peak GB':>8} "
-          f"{'epoch min':>10} {'run min':>10}  course's stated time")
-    for row in ROWS:
-        if wanted and row.week not in wanted and row.week.rstrip("ts") not in wanted:
-            continue
+    cuda = device.type == "cuda"
+    if cuda and not torch.cuda.is_available():
+        parser.error("--device cuda, but torch sees no CUDA GPU")
+    steps = args.steps if args.steps is not None else (5 if cuda else 1)
+    warmup = args.warmup if args.warmup is not None else 2
+    scale = args.batch_scale if args.batch_scale is not None else (1.0 if cuda else CPU_BATCH_SCALE)
+    weeks = [w.strip().zfill(2) for w in args.weeks.split(",") if w.strip()]
+    unknown = [w for w in weeks if w not in BUILDERS]
+    if unknown:
+        parser.error(f"unknown week(s) {unknown}; known: {','.join(BUILDERS)}")
+    ctx = Ctx(device, scale)
+
+    name = torch.cuda.get_device_name(device) if cuda else f"CPU, {torch.get_num_threads()} torch threads"
+    print(f"device {device} ({name}), torch {torch.__version__}; {warmup} warm-up + {steps} timed step(s) per row")
+    print("peak mem: " + ("torch.cuda.max_memory_allocated during the row minus the allocation before it" if cuda else
+                          "peak RSS (sampled every 5 ms) during the row minus the RSS before its models were built"))
+    if scale != 1:
+        print(f"BATCH SCALE {scale:g}: every batch is scaled down ('batch' = timed/full); epoch and run times assume "
+              "time per sample is constant (a rough CPU projection, not a GPU measurement)")
+    print("full-profile shapes from each notebook's make_config(full=...); synthetic data, random init; "
+          "data loading, validation, probes not timed\n")
+
+    torch.manual_seed(0)
+    rows: list[Row] = []
+    for week in weeks:
+        builder = BUILDERS[week]
         try:
-            print(time_row(row, device, scale, steps, args.warmup), flush=True)
-        except Exception as error:  # one model that cannot be built must not hide the others
-            print(f"{row.week:<4} {row.what:<52} could not run: {type(error).__name__}: {error}", flush=True)
+            parts = builder(ctx, args.esm_train_proteins) if week == "12" else builder(ctx)
+        except Exception as err:
+            rows.append(Row(week, None, f"week {week} builder ({builder.__name__})",
+                            error=f"{type(err).__name__}: {err}".splitlines()[0][:160]))
+            continue
+        for part in parts:
+            start = time.perf_counter()
+            rows.append(time_part(week, part, ctx, warmup, steps))
+            print(f"  [{week}] {part.label[:70]}... {time.perf_counter() - start:.1f} s wall", file=sys.stderr)
+    print_table(rows)
 
 
 if __name__ == "__main__":
