@@ -559,75 +559,30 @@ def build_week07(ctx: Ctx) -> list[Part]:
                  PATHMNIST_TRAIN // cfg["batch_size"], cfg["epochs"], "~45 min (15 ep)")]
 
 
-class MAE(nn.Module):
-    """Masked autoencoder (He et al. 2022): ViT encoder on the visible patches, light decoder, pixel MSE."""
-
-    def __init__(self, img_size: int, patch_size: int, embed_dim: int, depth: int, num_heads: int,
-                 decoder_dim: int, decoder_depth: int, decoder_heads: int, mask_ratio: float) -> None:
-        super().__init__()
-        from timm.models.vision_transformer import Block, VisionTransformer
-        self.encoder = VisionTransformer(img_size=img_size, patch_size=patch_size, embed_dim=embed_dim, depth=depth,
-                                         num_heads=num_heads, num_classes=0)
-        self.patch_size, self.mask_ratio = patch_size, mask_ratio
-        n = self.encoder.patch_embed.num_patches
-        self.decoder_embed = nn.Linear(embed_dim, decoder_dim)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_dim))
-        self.decoder_pos = nn.Parameter(torch.randn(1, n + 1, decoder_dim) * 0.02)
-        self.decoder = nn.Sequential(*[Block(decoder_dim, decoder_heads) for _ in range(decoder_depth)])
-        self.decoder_norm = nn.LayerNorm(decoder_dim)
-        self.decoder_pred = nn.Linear(decoder_dim, patch_size ** 2 * 3)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """Mean squared error on the masked patches of ``images``."""
-        enc, p = self.encoder, self.patch_size
-        x = enc.patch_embed(images) + enc.pos_embed[:, 1:]
-        b, n, d = x.shape
-        keep = int(n * (1 - self.mask_ratio))
-        order = torch.rand(b, n, device=x.device).argsort(1)
-        restore, visible = order.argsort(1), order[:, :keep]
-        x = x.gather(1, visible[..., None].expand(-1, -1, d))
-        cls = (enc.cls_token + enc.pos_embed[:, :1]).expand(b, -1, -1)
-        x = enc.norm(enc.blocks(torch.cat([cls, x], 1)))
-        y = self.decoder_embed(x)
-        tokens = torch.cat([y[:, 1:], self.mask_token.expand(b, n - keep, -1)], 1)
-        tokens = tokens.gather(1, restore[..., None].expand(-1, -1, y.shape[-1]))
-        y = self.decoder_pred(self.decoder_norm(self.decoder(torch.cat([y[:, :1], tokens], 1) + self.decoder_pos)))
-        target = F.unfold(images, p, stride=p).transpose(1, 2)  # (B, N, 3 p p)
-        masked = torch.ones(b, n, device=x.device).scatter(1, visible, 0.0)
-        return (((y[:, 1:] - target) ** 2).mean(-1) * masked).sum() / masked.sum()
-
-
 def build_week08(ctx: Ctx) -> list[Part]:
-    """MAE on CIFAR-10 with a ViT-Tiny encoder; values from the notebook's full config where it exists."""
+    """The notebook's MAE (ViT-Tiny encoder, light decoder) pre-training step on CIFAR-10-sized images."""
     week = "week08_masked_modeling"
-    cfg = full_config(week) if notebook_path(week).exists() else {}
-    # issue description: ViT-Tiny 192-d / 12 blocks / 3 heads, patch 4, 32 px, mask 0.75, light decoder.
-    # Batch, decoder size, optimizer and epochs are not given there: assumed until the notebook says.
-    described = dict(embed_dim=192, depth=12, num_heads=3, patch_size=4, img_size=32, mask_ratio=0.75)
-    assumed = dict(batch_size=256, decoder_dim=128, decoder_depth=2, decoder_heads=4, lr=1.5e-4, weight_decay=0.05,
-                   amp=True, epochs=None)
-    aliases = {"decoder_dim": ("decoder_dim", "decoder_embed_dim"), "decoder_heads": ("decoder_heads", "decoder_num_heads")}
-    values, guessed = {}, []
-    for key, default in {**described, **assumed}.items():
-        hit = next((cfg[k] for k in aliases.get(key, (key,)) if k in cfg), None)
-        values[key] = default if hit is None else hit
-        if hit is None and key in assumed:
-            guessed.append(key)
-    v = values
-    b = ctx.batch(v["batch_size"])
+    cfg = full_config(week)
+    from timm.layers import PatchEmbed
+    from timm.models.vision_transformer import Block
+    ns = notebook_defs(week, ["patchify", "unpatchify", "random_masking", "sincos_pos_embed", "init_weights",
+                              "MAEEncoder", "unshuffle_with_mask_tokens", "MAEDecoder", "mae_loss", "MAE"],
+                       {"PatchEmbed": PatchEmbed, "Block": Block})
+    b = ctx.batch(cfg["batch_size"])
 
     def make() -> Callable[[], None]:
-        model = MAE(v["img_size"], v["patch_size"], v["embed_dim"], v["depth"], v["num_heads"], v["decoder_dim"],
-                    v["decoder_depth"], v["decoder_heads"], v["mask_ratio"]).to(ctx.device)
-        optimizer = torch.optim.AdamW(model.parameters(), lr=v["lr"], weight_decay=v["weight_decay"])
-        images = torch.randn(b, 3, v["img_size"], v["img_size"], device=ctx.device)
-        return train_step(model, optimizer, lambda: model(images), ctx, amp=v["amp"])
+        model = ns["MAE"](cfg["img_size"], cfg["patch_size"], 3, cfg["embed_dim"], cfg["depth"], cfg["num_heads"],
+                          cfg["decoder_embed_dim"], cfg["decoder_depth"], cfg["decoder_num_heads"],
+                          cfg["mask_ratio"]).to(ctx.device)
+        lr = cfg["base_lr"] * cfg["batch_size"] / 256 * cfg["lr_scale"]
+        optimizer = torch.optim.AdamW(utils.define_param_groups(model, cfg["weight_decay"]), lr=lr, betas=(0.9, 0.95))
+        images = torch.randn(b, 3, cfg["img_size"], cfg["img_size"], device=ctx.device)
+        return train_step(model, optimizer, lambda: model(images)[0], ctx, amp=cfg["amp"])
 
-    source = "notebook full config" if cfg else "no notebook yet"
-    note = f"; assumed: {', '.join(guessed)}" if guessed else ""
-    return [Part(f"MAE ViT-Tiny enc + {v['decoder_depth']}x{v['decoder_dim']}-d dec, mask {v['mask_ratio']}, "
-                 f"AdamW{' AMP' if v['amp'] else ''}; x {b}x3x{v['img_size']}^2 ({source}{note})", make, b,
-                 v["batch_size"], CIFAR_TRAIN // v["batch_size"], v["epochs"])]
+    return [Part(f"MAE ViT-Tiny enc ({cfg['embed_dim']}-d, {cfg['depth']} blocks) + {cfg['decoder_depth']}x"
+                 f"{cfg['decoder_embed_dim']}-d dec, mask {cfg['mask_ratio']}, AdamW{' AMP' if cfg['amp'] else ''}; "
+                 f"x {b}x3x{cfg['img_size']}^2", make, b, cfg["batch_size"], CIFAR_TRAIN // cfg["batch_size"],
+                 cfg["epochs"], "not in the course (notebook estimate: ~75 min)")]
 
 
 def build_week09(ctx: Ctx) -> list[Part]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -17,14 +18,40 @@ def solution_path(week: str) -> Path:
     return REPO_ROOT / week / f"{week}.ipynb"
 
 
+def definition_block_end(nb: nbformat.NotebookNode, name: str) -> int:
+    """Index of the last cell of the block that defines ``name``: its definition cell and the code cells after it.
+
+    The definition is a top-level ``def name``, ``class name`` or ``name =`` and must occur in exactly one code cell;
+    the block ends before the next markdown cell, so the definition's own check cells stay in it.
+    """
+    pattern = re.compile(rf"^(?:def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*=", re.M)
+    hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and pattern.search(c.source)]
+    if len(hits) != 1:
+        raise AssertionError(f"{name!r} must be defined in exactly one code cell, found {len(hits)}")
+    end = hits[0]
+    while end + 1 < len(nb.cells) and nb.cells[end + 1].cell_type == "code":
+        end += 1
+    return end
+
+
+def inject_after_definitions(nb: nbformat.NotebookNode, injections: dict[str, str]) -> None:
+    """Insert each ``injections[name]`` as a new code cell right after the block that defines ``name``."""
+    for name, code in injections.items():
+        end = definition_block_end(nb, name)
+        nb.cells.insert(end + 1, nbformat.v4.new_code_cell(f"# injected by a test after `{name}` and its checks\n{code}"))
+
+
 def execute_notebook(path: Path, substitutions: dict[str, str] | None = None, profile: str = "smoke",
-                     timeout: int = 600) -> str | None:
-    """Execute a notebook after exact-text substitutions in its code cells; return the error text or None.
+                     timeout: int = 600, inject: dict[str, str] | None = None) -> str | None:
+    """Execute a notebook after exact-text substitutions and injected cells; return the error text or None.
 
     Every substitution must match exactly once in the notebook, so a test cannot silently stop
-    breaking anything when the notebook changes.
+    breaking anything when the notebook changes. ``inject`` maps a name the notebook defines to code run
+    right after that definition and its check cells (e.g. a broken redefinition of a loss): tests that
+    break a method this way do not depend on any line of the notebook's source.
     """
     nb = nbformat.read(path, as_version=4)
+    inject_after_definitions(nb, inject or {})
     for old, new in (substitutions or {}).items():
         hits = [c for c in nb.cells if c.cell_type == "code" and old in c.source]
         if len(hits) != 1 or hits[0].source.count(old) != 1:

@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from tests.nbtools import QUIET_KERNEL, REPO_ROOT, solution_path
-from utils.metrics import load_expected
+from utils.expectations import load_expected
 
 PATCHES: dict[str, str] = {
     # torchvision's STL10 / CIFAR loaders verify each file's MD5 against the released archive's:

@@ -112,7 +112,8 @@ def test_noisy_images_are_deterministic_with_the_asked_noise():
 
 
 def test_texture_images_are_deterministic_balanced_tiles(monkeypatch):
-    from utils.data import TEXTURE_NAMES, TextureImages, tissue_dataset
+    from utils.data import tissue_dataset
+    from utils.generators import TEXTURE_NAMES, TextureImages
     ds = TextureImages("test", per_class=4, transform=T.PILToTensor())
     x, y = ds[0]
     assert len(ds) == 4 * len(TEXTURE_NAMES) == 36 and x.shape == (3, 28, 28) and x.dtype == torch.uint8
@@ -163,3 +164,13 @@ def test_download_file_resumes_a_dropped_transfer_and_verifies(tmp_path):
         assert str(tmp_path) in str(err.value) and not list(tmp_path.glob("w.bin*"))
     finally:
         server.shutdown()
+
+
+def test_file_digests_match_hashlib_in_one_pass(tmp_path):
+    import hashlib
+    path = tmp_path / "blob.bin"
+    payload = bytes(range(256)) * 5000  # over one 1 MiB chunk
+    path.write_bytes(payload)
+    digests = utils.file_digests(path, ("md5", "sha256"), chunk_size=1 << 20)
+    assert digests == {"md5": hashlib.md5(payload).hexdigest(), "sha256": hashlib.sha256(payload).hexdigest()}
+    assert utils.data.sha256sum(path) == digests["sha256"]

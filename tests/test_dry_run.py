@@ -12,7 +12,7 @@ import torch
 import utils
 from utils import run as run_module
 from utils.data import DryRunSubset, stratified_head
-from utils.metrics import check_metrics
+from utils.expectations import check_metrics
 from utils.profiles import DRY_RUN_CPU_BATCH, dry_run_config
 
 FULL = dict(epochs=40, head_epochs=100, warmup_epochs=0, num_iterations=15000, total_steps=8, batch_size=256,

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.metrics import load_expected
+from utils.expectations import load_expected
 from utils.run import list_weeks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

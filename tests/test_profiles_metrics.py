@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import utils
-from utils.metrics import check_metrics, load_expected
+from utils.expectations import check_metrics, load_expected
 
 
 def test_get_profile_reads_env(monkeypatch):

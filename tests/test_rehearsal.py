@@ -21,6 +21,7 @@ STANDINS = {
     "moco_v2": weights.write_moco_v2, "timm_vit_b16": weights.write_timm_vit_b16,
     "open_clip_convnext_base_w": weights.write_open_clip,
     "open_clip_vit_b32": lambda root: weights.write_open_clip(root, "ViT-B-32", "laion2b_s34b_b79k"),
+    "timm_dinov2_vits14": lambda root: weights.write_timm_vit_b16(root, "vit_small_patch14_dinov2.lvd142m"),
 }
 
 
@@ -59,6 +60,7 @@ def test_week05_full_dry_run_on_standins(standin_root, tmp_path):
     ("week04_simclr", ("stl10", "resnet18")),
     ("week06_vit_distillation", ("cifar100", "timm_vit_b16")),
     ("week07_dino", ("pathmnist",)),
+    ("week08_masked_modeling", ("cifar10", "timm_dinov2_vits14")),
     ("week09_clip_ood", ("cifar10", "cifar100", "open_clip_convnext_base_w")),
 ])
 def test_full_dry_run_on_standins(week, needs, standin_root, tmp_path):

@@ -47,6 +47,6 @@ def test_dry_run_keeps_a_slice_of_the_structural_split(protein_standins, monkeyp
     monkeypatch.setenv("COURSE_DRY_RUN", "0")
     whole = len(course_proteins.structural_split("train"))
     monkeypatch.setenv("COURSE_DRY_RUN", "1")
-    monkeypatch.setattr(course_proteins, "dry_run_items", lambda: 3)
+    monkeypatch.setattr(course_proteins.esm_data, "dry_run_items", lambda: 3)  # the module that reads it
     cut = course_proteins.structural_split("train")
     assert len(cut) == 3 < whole and cut[2]["seq"]

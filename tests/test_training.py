@@ -114,6 +114,36 @@ def test_model_ema_moves_towards_model():
     assert not any(p.requires_grad for p in ema.parameters())
 
 
+def test_model_ema_reset_copies_the_model():
+    model = nn.Linear(2, 1)
+    ema = utils.ModelEMA(model, decay=0.9)
+    with torch.no_grad():
+        model.weight.add_(1.0)
+    ema.reset(model)
+    assert all(torch.equal(a, b) for a, b in zip(ema.module.state_dict().values(), model.state_dict().values()))
+    assert not any(p.requires_grad for p in ema.parameters())
+
+
+def test_fit_epoch_hooks_run_in_order_with_the_epoch_metrics():
+    model, loader = _problem()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    calls = []
+    hist = utils.fit(model, opt, loader, _step, 3, verbose=False,
+                     before_epoch=lambda m, epoch: calls.append(("before", epoch)),
+                     after_epoch=lambda m, metrics: calls.append(("after", metrics["train_loss"])))
+    assert calls == [x for e in range(3) for x in (("before", e), ("after", hist["train_loss"][e]))]
+
+
+def test_define_param_groups_decays_weights_only():
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.LazyLinear(2))
+    model(torch.randn(1, 3, 5, 5))
+    model[0].bias.requires_grad_(False)  # frozen parameters are left out
+    decay, no_decay = utils.define_param_groups(model, 0.05)
+    assert decay["weight_decay"] == 0.05 and no_decay["weight_decay"] == 0.0
+    assert {id(p) for p in decay["params"]} == {id(model[0].weight), id(model[3].weight)}
+    assert {id(p) for p in no_decay["params"]} == {id(model[1].weight), id(model[1].bias), id(model[3].bias)}
+
+
 def test_moving_average_bias_corrected():
     avg = utils.MovingAverage(beta=0.9)
     assert avg.update(5.0) == pytest.approx(5.0)

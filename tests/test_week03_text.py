@@ -1,4 +1,4 @@
-"""Known-answer tests of utils/text.py: the review grammar, cleaning, sentence splitting, tokenisers, corpora."""
+"""Known-answer tests of utils/text/: the review grammar, cleaning, sentence splitting, tokenisers, corpora."""
 import subprocess
 import sys
 from pathlib import Path

@@ -7,26 +7,26 @@ WEEK = "week05_moco_clustering"
 
 BREAKS = {
     # MoCo learns nothing: the InfoNCE loss is multiplied by zero, so the encoder stays at its random init.
-    "moco_loss_zeroed": {
-        "    return model(augment(images), augment(images))":
-        "    return 0.0 * model(augment(images), augment(images))",
-    },
+    "moco_loss_zeroed": {"moco_step": (
+        "_moco_step = moco_step\n"
+        "def moco_step(model, batch):\n"
+        "    return 0.0 * _moco_step(model, batch)\n")},
     # SCAN without its entropy term: nothing stops all images from falling into one cluster.
-    "scan_without_entropy": {
-        "losses = [SCANLoss(cfg.entropy_weight) for _ in range(cfg.num_heads)]":
-        "losses = [SCANLoss(0.0) for _ in range(cfg.num_heads)]",
-    },
+    "scan_without_entropy": {"SCANLoss": (
+        "class SCANLoss(SCANLoss):\n"
+        "    def __init__(self, entropy_weight=5.0):\n"
+        "        super().__init__(0.0)\n")},
     # PMI whose cluster prior never leaves uniform (momentum 1): agreeing on a popular cluster is no
     # longer discounted, so nothing stops the heads from piling images into few clusters.
-    "pmi_frozen_prior": {
-        "losses = [PMILoss(cfg.pmi_gamma, cfg.pmi_momentum, cfg.pmi_temperature) for _ in range(cfg.num_heads)]":
-        "losses = [PMILoss(cfg.pmi_gamma, 1.0, cfg.pmi_temperature) for _ in range(cfg.num_heads)]",
-    },
+    "pmi_frozen_prior": {"PMILoss": (
+        "class PMILoss(PMILoss):\n"
+        "    def __init__(self, gamma=1.0, momentum=0.99, temperature=0.1):\n"
+        "        super().__init__(gamma, 1.0, temperature)\n")},
 }
 
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_broken_method_fails_the_metrics_check(name):
-    error = execute_notebook(solution_path(WEEK), BREAKS[name])
+    error = execute_notebook(solution_path(WEEK), inject=BREAKS[name])
     assert error is not None, f"the notebook passed with the method broken ({name})"
     assert "did not meet expectations" in error, f"failed for another reason than the metrics check:\n{error[-3000:]}"

@@ -1,4 +1,4 @@
-"""Known-answer tests of utils/proteins.py (week 12): synthetic families, contact metrics, structures, offline errors."""
+"""Known-answer tests of utils/proteins/ (week 12): synthetic families, contact metrics, structures, offline errors."""
 import urllib.error
 import urllib.request
 

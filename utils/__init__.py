@@ -3,17 +3,19 @@
 Method code (models, losses, training steps) lives in each week's notebook; this package holds
 only what every week needs around it.
 """
-from .data import (ClutteredImages, DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DATASETS, NoisyImages,
-                   TextureImages, class_names, data_root, dataset_to_tensors, download_file, fetching, image_dataset,
-                   load_hf_dataset, make_loader, tissue_dataset)
+from .data import (DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DATASETS, IMAGENET_MEAN, IMAGENET_STD,
+                   class_names, data_root, dataset_to_tensors, download_file, fetching, file_digests, image_dataset,
+                   load_hf_dataset, make_loader, TensorBatches, tissue_dataset)
+from .generators import ClutteredImages, NoisyImages, TextureImages
+from .models import SmallConvNet
 from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
                          few_shot_accuracy, few_shot_indices, fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
-from .metrics import check_metrics, load_expected
+from .expectations import check_metrics, load_expected
 from .plotting import (plot_bars, plot_histogram, plot_history, plot_roc, plot_tsne, show_images,
                        show_neighbors, show_reconstructions)
 from .profiles import (Config, checkpoint_dir, get_device, get_profile, is_dry_run, make_config, profile_banner,
                        set_seed)
-from .training import (History, ModelEMA, MovingAverage, cosine_schedule, count_parameters, fit, load_best,
-                       load_checkpoint, save_checkpoint, to_device, warmup_cosine_lambda)
+from .training import (History, ModelEMA, MovingAverage, cosine_schedule, count_parameters, define_param_groups, fit,
+                       load_best, load_checkpoint, save_checkpoint, to_device, warmup_cosine_lambda)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from .metrics import METRICS_OUT_ENV
+from .expectations import METRICS_OUT_ENV
 from .profiles import DRY_RUN_ENV, ENV_VAR, PROFILES, checkpoint_dir, get_profile, is_dry_run, run_name
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

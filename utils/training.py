@@ -83,7 +83,9 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
         scheduler: Any = None, scheduler_interval: str = "epoch",
         checkpoint_dir: Path | str | None = None, monitor: str = "val_loss", mode: str = "min",
         resume: bool = True, grad_accum: int = 1, amp: bool = False, clip_grad: float | None = None,
-        after_step: Callable[[nn.Module], None] | None = None, desc: str = "train",
+        after_step: Callable[[nn.Module], None] | None = None,
+        before_epoch: Callable[[nn.Module, int], None] | None = None,
+        after_epoch: Callable[[nn.Module, Mapping[str, float]], None] | None = None, desc: str = "train",
         verbose: bool = True) -> History:
     """Train ``model`` for ``epochs`` epochs and return the per-epoch :class:`History`.
 
@@ -93,7 +95,9 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
     whenever ``monitor`` improves (``mode`` min/max), and resumes from ``last.pt`` when ``resume``.
     ``grad_accum`` sums gradients over that many batches per optimizer step (loss divided by it);
     ``amp`` uses CUDA autocast with a gradient scaler; ``after_step(model)`` runs after each
-    optimizer step (e.g. an EMA update).
+    optimizer step (e.g. an EMA update); ``before_epoch(model, epoch)`` runs at the start of each
+    epoch (e.g. re-creating a teacher) and ``after_epoch(model, metrics)`` after the epoch's metrics
+    are logged (e.g. keeping the weights of the epoch with the lowest loss).
     """
     if mode not in ("min", "max"):
         raise ValueError("mode must be 'min' or 'max'")
@@ -122,6 +126,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
                      initial=start_epoch, total=epochs)
     for epoch in epoch_bar:
         model.train()
+        if before_epoch is not None:
+            before_epoch(model, epoch)
         t0, sums, n_batches = time.perf_counter(), {}, 0
         optimizer.zero_grad(set_to_none=True)
         batches = tqdm(train_loader, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not verbose)
@@ -154,6 +160,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
             metrics.update(val_fn(model))
         history.log(epoch=epoch, **metrics, seconds=time.perf_counter() - t0)
         epoch_bar.set_postfix({k: f"{v:.4g}" for k, v in metrics.items()})
+        if after_epoch is not None:
+            after_epoch(model, metrics)
         if ckpt_dir is not None:
             current = metrics.get(monitor, metrics["train_loss"])
             improved = current < best if mode == "min" else current > best
@@ -220,6 +228,12 @@ class ModelEMA(nn.Module):
         for ema_b, b in zip(self.module.buffers(), model.buffers()):
             ema_b.copy_(b)
 
+    @torch.no_grad()
+    def reset(self, model: nn.Module) -> None:
+        """Restart the average from ``model``'s current weights and buffers."""
+        for ema_t, t in zip(self.module.state_dict().values(), model.state_dict().values()):
+            ema_t.copy_(t)
+
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Run the averaged model."""
         return self.module(*args, **kwargs)
@@ -240,6 +254,13 @@ class MovingAverage:
     def get(self) -> float:
         """The current bias-corrected average (0 before any update)."""
         return self.value / (1 - self.beta ** self.steps) if self.steps else 0.0
+
+
+def define_param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
+    """Optimizer groups: weight decay on weights and kernels (ndim > 1), none on gains and biases (taught in week 4)."""
+    decay = [p for p in model.parameters() if p.requires_grad and p.ndim > 1]
+    no_decay = [p for p in model.parameters() if p.requires_grad and p.ndim <= 1]
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
 def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
