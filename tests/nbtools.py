@@ -19,17 +19,18 @@ def solution_path(week: str) -> Path:
 
 
 def definition_block_end(nb: nbformat.NotebookNode, name: str) -> int:
-    """Index of the last cell of the block that defines ``name``: its definition cell and the code cells after it.
+    """Index of the last cell of the block that defines ``name``: its definition cell and the check cells after it.
 
-    The definition is a top-level ``def name``, ``class name`` or ``name =`` and must occur in exactly one code cell;
-    the block ends before the next markdown cell, so the definition's own check cells stay in it.
+    The definition is a top-level ``def name``, ``class name`` or ``name =`` and must occur in exactly one code cell.
+    Check cells are the code cells right after it that report success with a ✅ (the course's convention), so the
+    definition's own checks still see the original; the first other cell ends the block.
     """
     pattern = re.compile(rf"^(?:def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*=", re.M)
     hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and pattern.search(c.source)]
     if len(hits) != 1:
         raise AssertionError(f"{name!r} must be defined in exactly one code cell, found {len(hits)}")
     end = hits[0]
-    while end + 1 < len(nb.cells) and nb.cells[end + 1].cell_type == "code":
+    while end + 1 < len(nb.cells) and nb.cells[end + 1].cell_type == "code" and "✅" in nb.cells[end + 1].source:
         end += 1
     return end
 

@@ -7,10 +7,10 @@ WEEK = "week05_moco_clustering"
 
 BREAKS = {
     # MoCo learns nothing: the InfoNCE loss is multiplied by zero, so the encoder stays at its random init.
-    "moco_loss_zeroed": {"moco_step": (
-        "_moco_step = moco_step\n"
-        "def moco_step(model, batch):\n"
-        "    return 0.0 * _moco_step(model, batch)\n")},
+    "moco_loss_zeroed": {"MoCo": (
+        "class MoCo(MoCo):\n"
+        "    def forward(self, x_q, x_k):\n"
+        "        return 0.0 * super().forward(x_q, x_k)\n")},
     # SCAN without its entropy term: nothing stops all images from falling into one cluster.
     "scan_without_entropy": {"SCANLoss": (
         "class SCANLoss(SCANLoss):\n"

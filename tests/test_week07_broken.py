@@ -11,9 +11,9 @@ CONSTANT_LOSS = """class DINOLoss(DINOLoss):
 def test_constant_loss_fails_the_expectations():
     """Redefine the DINO loss as a constant (zero gradients) after its checks: the teacher stays at random init.
 
-    The broken class is injected right after `DINOLoss` and its check cells, so that it is the final
-    metrics check (not a unit check of the loss) that has to catch it.
+    The broken class is injected right after `DINOTrainer` and its check cells (which run the real loss), so the
+    real run's trainer builds the broken loss and the final metrics check, not a unit check, has to catch it.
     """
-    error = execute_notebook(solution_path(WEEK), inject={"DINOLoss": CONSTANT_LOSS})
+    error = execute_notebook(solution_path(WEEK), inject={"DINOTrainer": CONSTANT_LOSS})
     assert error is not None, "the notebook passed although the DINO loss was replaced by a constant"
     assert "did not meet expectations" in error, error[-2000:]

@@ -3,6 +3,7 @@
 Method code (models, losses, training steps) lives in each week's notebook; this package holds
 only what every week needs around it.
 """
+from .concepts import concept_figure
 from .data import (DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DATASETS, IMAGENET_MEAN, IMAGENET_STD,
                    class_names, data_root, dataset_to_tensors, download_file, fetching, file_digests, image_dataset,
                    load_hf_dataset, make_loader, TensorBatches, tissue_dataset)
