@@ -11,15 +11,6 @@ from utils import concepts  # noqa: E402
 WEEKS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "12"]
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    """The figures that ``plt.show`` would have displayed."""
-    figures = []
-    monkeypatch.setattr(plt, "show", lambda: figures.append(plt.gcf()))
-    yield figures
-    plt.close("all")
-
-
 @pytest.mark.parametrize("week", WEEKS)
 def test_each_week_shows_exactly_one_figure_with_axes(shown, week):
     plt.close("all")

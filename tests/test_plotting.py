@@ -1,21 +1,7 @@
 """The figures students compare: one colour scale for difference maps, gains on their own axis, labelled grids."""
-import matplotlib
+import torch
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-import utils  # noqa: E402
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """The figures that ``plt.show`` would have displayed."""
-    figures = []
-    monkeypatch.setattr(plt, "show", lambda: figures.append(plt.gcf()))
-    yield figures
-    plt.close("all")
+import utils
 
 
 def test_difference_maps_of_all_models_share_one_scale_with_a_colour_bar(shown):
