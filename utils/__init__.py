@@ -11,7 +11,7 @@ from .generators import ClutteredImages, NoisyImages, TextureImages
 from .models import SmallConvNet
 from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
                          few_shot_accuracy, few_shot_indices, fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
-from .expectations import check_metrics, load_expected
+from .expectations import check_metrics, load_expected, measured_table, show_measured
 from .plotting import (plot_bars, plot_histogram, plot_history, plot_roc, plot_tsne, show_images,
                        show_neighbors, show_reconstructions)
 from .profiles import (Config, checkpoint_dir, get_device, get_profile, is_dry_run, make_config, profile_banner,

@@ -5,7 +5,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .profiles import is_dry_run
 
@@ -84,3 +84,37 @@ def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str)
     else:
         print(f"All {len(expected)} expected metrics hold.")
     return rows
+
+
+
+def measured_table(path: Path | str, names: Sequence[str] | None = None, profile: str = "smoke") -> str:
+    """A markdown table of the ``per_seed`` values (seeds 0, 1, ...) stored in ``expected_metrics.json``.
+
+    Checked metrics come from the ``profile`` section; values that are only shown, not checked, from its
+    ``_shown`` section (``{"name": {"per_seed": [...], "note": ...}}``). ``names`` picks and orders the
+    rows (default: every entry with ``per_seed``).
+    """
+    with open(path) as handle:
+        section = json.load(handle)[profile]
+    specs = {k: v for k, v in section.items() if not k.startswith("_")}
+    specs.update({k: {**v, "shown": True} for k, v in section.get("_shown", {}).items()})
+    rows = ["| metric | checked | seeds | min | mean | max |", "|---|---|---|---|---|---|"]
+    for name in names if names is not None else [k for k, v in specs.items() if "per_seed" in v]:
+        if name not in specs or "per_seed" not in specs[name]:
+            raise KeyError(f"{Path(path).name} [{profile}] has no per_seed values for {name!r}")
+        values = [float(v) for v in specs[name]["per_seed"]]
+        bound = "shown, not checked" if specs[name].get("shown") else _describe(specs[name])
+        rows.append(f"| `{name}` | {bound} | 0–{len(values) - 1} | {min(values):.4g} | "
+                    f"{sum(values) / len(values):.4g} | {max(values):.4g} |")
+    return "\n".join(rows)
+
+
+def show_measured(path: Path | str, names: Sequence[str] | None = None, profile: str = "smoke") -> None:
+    """Display :func:`measured_table` in a notebook (plain text elsewhere), so prose never retypes the numbers."""
+    table = measured_table(path, names, profile)
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:
+        print(table)
+        return
+    display(Markdown(f"Measured at seeds 0, 1, ... with 1 CPU thread (`{Path(path).name}`, {profile} profile):\n\n{table}"))
