@@ -105,3 +105,31 @@ def test_load_expected_validates_specs(tmp_path):
         load_expected(path, "smoke")
     with pytest.raises(KeyError, match="full"):
         load_expected(path, "full")
+
+
+WEEK_EXPECTATIONS = sorted(__import__("pathlib").Path(__file__).resolve().parents[1].glob("week*/expected_metrics.json"))
+
+
+@pytest.mark.parametrize("path", WEEK_EXPECTATIONS, ids=lambda p: p.parent.name)
+def test_stored_per_seed_values_satisfy_their_own_bounds(path):
+    """Every measured per-seed value stored with a smoke expectation passes that expectation (no drift)."""
+    section = json.loads(path.read_text())["smoke"]
+    for name, spec in load_expected(path, "smoke").items():
+        for seed, value in enumerate(spec.get("per_seed", [])):
+            assert spec.get("min", -float("inf")) <= value <= spec.get("max", float("inf")), (
+                f"{path.parent.name} {name}: seed {seed} measured {value}, outside the stored bound {spec}")
+    for name, spec in section.get("_shown", {}).items():
+        assert spec.get("per_seed") and all(isinstance(v, (int, float)) for v in spec["per_seed"]), name
+    utils.measured_table(path)  # renders
+
+
+def test_measured_table_rows(tmp_path):
+    path = tmp_path / "expected_metrics.json"
+    path.write_text(json.dumps({"smoke": {"gain": {"min": 1, "per_seed": [2, 3, 7]}, "other": {"max": 5},
+                                          "_shown": {"side": {"per_seed": [-1.5, 2.5], "note": "x"}}}}))
+    rows = utils.measured_table(path).splitlines()
+    assert rows[2] == "| `gain` | >= 1 | 0–2 | 2.0 | 4.0 | 7.0 |"
+    assert rows[3] == "| `side` | shown, not checked | 0–1 | -1.5 | 0.5 | 2.5 |" and len(rows) == 4
+    assert utils.measured_table(path, ["side"]).splitlines()[2].startswith("| `side`")
+    with pytest.raises(KeyError, match="other"):
+        utils.measured_table(path, ["other"])

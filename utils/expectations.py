@@ -87,6 +87,12 @@ def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str)
 
 
 
+def _numbers(values: Sequence[float]) -> list[str]:
+    """Min, mean and max of a row: one decimal for percentages and points, three for ratios (all |v| < 1.5)."""
+    digits = 3 if max(abs(v) for v in values) < 1.5 else 1
+    return [f"{v:.{digits}f}" for v in (min(values), sum(values) / len(values), max(values))]
+
+
 def measured_table(path: Path | str, names: Sequence[str] | None = None, profile: str = "smoke") -> str:
     """A markdown table of the ``per_seed`` values (seeds 0, 1, ...) stored in ``expected_metrics.json``.
 
@@ -104,8 +110,8 @@ def measured_table(path: Path | str, names: Sequence[str] | None = None, profile
             raise KeyError(f"{Path(path).name} [{profile}] has no per_seed values for {name!r}")
         values = [float(v) for v in specs[name]["per_seed"]]
         bound = "shown, not checked" if specs[name].get("shown") else _describe(specs[name])
-        rows.append(f"| `{name}` | {bound} | 0–{len(values) - 1} | {min(values):.4g} | "
-                    f"{sum(values) / len(values):.4g} | {max(values):.4g} |")
+        cells = " | ".join(_numbers(values))
+        rows.append(f"| `{name}` | {bound} | 0–{len(values) - 1} | {cells} |")
     return "\n".join(rows)
 
 
