@@ -137,3 +137,65 @@ def test_full_downloads_fail_offline_with_clear_error(monkeypatch, tmp_path):
         proteins.load_esm_model("esm2_t6_8M_UR50D")
     with pytest.raises(DatasetUnavailableError, match="structural-data"):
         proteins.structural_split("train")
+
+
+def _smoke_cfg(**overrides):
+    from utils import Config
+
+    values = dict(model_name="tiny", num_layers=1, embed_dim=16, attention_heads=2, n_families=4, n_members=60,
+                  length=48, n_pairs=12, mutation_rate=0.1, separations=(24,), pdb_ids=(), pdb_lengths=())
+    return Config({**values, **overrides}, profile="smoke", dry_run=False)
+
+
+def test_smoke_contact_task_splits_families_without_overlap():
+    cfg = _smoke_cfg()
+    task = proteins.contact_task(cfg, seed=3)
+    fams = proteins.synthetic_families(4, 60, 48, 12, 0.1, separations=(24,), seed=3)
+    n_train = 48  # 80 % of 60 members train the language model
+    assert task.mlm_sequences == [s for f in fams for s in f.sequences[:n_train]]
+    assert [name for name, _, _ in task.proteins] == [f"family{f}/{n_train + k}" for f in range(4) for k in range(4)]
+    for (name, seq, contacts), fam in zip(task.proteins[::4], fams):
+        assert seq == fam.sequences[n_train] and (contacts == fam.contacts).all()
+    assert [p[0] for p in task.representatives()] == [f"family{f}/{n_train}" for f in range(4)]
+    # the head learns on families 0-1 and is validated on 2-3, on members neither MLM nor evaluation used
+    assert len(task.head_train) == 2 * 8 and len(task.head_valid) == 2 * 4
+    assert task.head_train.names[0] == "family0/52" and task.head_valid.names[0] == "family2/52"
+    item = task.head_train[0]
+    assert item["seq"] == fams[0].sequences[52]
+    assert ((item["dist"] < 8.0).astype(int) == fams[0].contacts).all(), "distance < 8 A gives the planted map"
+    with pytest.raises(ValueError, match="too few"):
+        proteins.contact_task(_smoke_cfg(n_members=10))
+
+
+def test_domain_split_has_the_structural_split_item_format():
+    split = proteins.DomainSplit(["d1"], [{"seq": "MKT", "dist": np.zeros((3, 3))}])
+    assert len(split) == 1 and split.names == ["d1"] and split[0]["seq"] == "MKT"
+    with pytest.raises(ValueError):
+        proteins.DomainSplit(["d1", "d2"], [{"seq": "MKT", "dist": np.zeros((3, 3))}])
+
+
+def test_full_contact_task_refuses_a_chain_of_another_length(monkeypatch):
+    from utils.proteins import tasks
+
+    contacts = np.zeros((5, 5), dtype=np.int64)
+    monkeypatch.setattr(tasks, "pdb_contacts", lambda pdb_id: ("MKTAY", contacts))
+    monkeypatch.setattr(tasks, "structural_split", lambda split: proteins.DomainSplit([split], [{"seq": "M"}]))
+    task = proteins.contact_task(_smoke_cfg(pdb_ids=("1abc", "2xyz"), pdb_lengths=(5, 5)))
+    assert task.mlm_sequences == [] and [p[0] for p in task.proteins] == ["1abc", "2xyz"]
+    assert task.head_train.names == ["train"] and task.head_valid.names == ["valid"]
+    assert [p[0] for p in task.representatives()] == ["1abc", "2xyz"]
+    with pytest.raises(ValueError, match="1abc: chain A has 5 observed residues.*has 7"):
+        proteins.contact_task(_smoke_cfg(pdb_ids=("1abc",), pdb_lengths=(7,)))
+
+
+def test_tiny_esm2_and_its_untrained_twin_share_the_architecture():
+    import esm
+    import torch
+
+    alphabet = esm.Alphabet.from_architecture("ESM-1b")
+    model, regression = proteins.load_esm2(_smoke_cfg(), alphabet)
+    assert regression is None, "a freshly built model has no pretrained contact head"
+    twin = proteins.untrained_esm2(model)
+    assert (twin.num_layers, twin.embed_dim, twin.attention_heads, twin.token_dropout) == (1, 16, 2, False)
+    assert [k for k in twin.state_dict()] == [k for k in model.state_dict()]
+    assert not torch.equal(twin.embed_tokens.weight, model.embed_tokens.weight), "a new random initialisation"

@@ -240,3 +240,147 @@ def plot_bars(values: Mapping[str, float], *, title: str, ylabel: str, errors: M
         fig.suptitle(title)
     fig.tight_layout()
     plt.show()
+
+
+def plot_topk_probabilities(logits: ArrayLike, labels: ArrayLike, class_names: Sequence[str],
+                            temperatures: Sequence[float] = (1.0, 4.0), *, n: int = 4, k: int = 10,
+                            title: str = "Top-k class probabilities (true class in green; log scale)") -> None:
+    """Bars of softmax(logits / T) over each of the first ``n`` samples' ``k`` likeliest classes, one row per T."""
+    logits, labels = torch.as_tensor(_np(logits)).float(), _np(labels).astype(int)
+    k = min(k, logits.shape[1])
+    fig, axes = plt.subplots(len(temperatures), n, figsize=(3.25 * n, 2.5 * len(temperatures)), sharey="row",
+                             squeeze=False)
+    for i in range(n):
+        top = logits[i].topk(k).indices.tolist()
+        for ax, tau in zip(axes[:, i], temperatures):
+            probs = torch.softmax(logits[i] / tau, dim=0)[top].numpy()
+            ax.bar([class_names[c][:8] for c in top], probs,
+                   color=["tab:green" if c == labels[i] else "tab:grey" for c in top])
+            ax.set_yscale("log")
+            ax.tick_params(axis="x", labelrotation=70, labelsize=7)
+            ax.set_title(f"sample {i} ({class_names[labels[i]]}), T = {tau:g}", fontsize=9)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("probability")
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_agreement(matrices: Mapping[str, ArrayLike], class_names: Sequence[str] | None = None, *,
+                   title: str = "Agreement (matrices: log(1 + count))", xlabel: str = "student prediction",
+                   ylabel: str = "teacher prediction") -> None:
+    """Per model its ``(C, C)`` count matrix (row: reference class, column: model class), then % on the diagonal."""
+    mats = {name: _np(m).astype(float) for name, m in matrices.items()}
+    agreement = {name: 100 * np.trace(m) / max(m.sum(), 1) for name, m in mats.items()}
+    fig, axes = plt.subplots(1, len(mats) + 1, figsize=(4.2 * (len(mats) + 1), 4), squeeze=False)
+    for ax, (name, m) in zip(axes[0], mats.items()):
+        ax.imshow(np.log1p(m), cmap="viridis")
+        ax.set(title=f"{name}: {agreement[name]:.1f} % agree", xlabel=xlabel, ylabel=ylabel)
+        if class_names is not None and len(class_names) <= 20:
+            ax.set_xticks(range(len(class_names)), [c[:8] for c in class_names], rotation=90, fontsize=7)
+            ax.set_yticks(range(len(class_names)), [c[:8] for c in class_names], fontsize=7)
+    ax = axes[0, -1]
+    bars = ax.bar(list(agreement), list(agreement.values()), color=plt.get_cmap("tab10")(np.arange(len(mats)) % 10))
+    ax.bar_label(bars, fmt="%.1f")
+    ax.set(ylim=(0, 100), ylabel="agreement (%)")
+    ax.tick_params(axis="x", labelrotation=15)
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_schedules(schedules: Mapping[str, ArrayLike], *, xlabel: str = "step", title: str = "") -> None:
+    """One panel per named schedule (value per step), side by side."""
+    fig, axes = plt.subplots(1, len(schedules), figsize=(4 * len(schedules), 2.8), squeeze=False)
+    for ax, (name, values) in zip(axes[0], schedules.items()):
+        ax.plot(_np(values))
+        ax.set(title=name, xlabel=xlabel)
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def show_attention(images: ArrayLike, attention_maps: ArrayLike, titles: Sequence[str] | None = None, *,
+                   title: str = "Attention per head", mean: Sequence[float] | None = None,
+                   std: Sequence[float] | None = None, size: float = 1.6) -> None:
+    """One row per image ``(N, C, H, W)``: the image, then its ``(N, heads, h, w)`` attention map per head."""
+    imgs, maps = to_display(images, mean, std), _np(attention_maps)
+    heads = maps.shape[1]
+    fig, axes = plt.subplots(len(imgs), heads + 1, figsize=(size * (heads + 1), size * len(imgs)), squeeze=False)
+    for r in range(len(imgs)):
+        _imshow(axes[r, 0], imgs[r])
+        axes[r, 0].set_title(titles[r] if titles is not None else "image", fontsize=8)
+        for h in range(heads):
+            axes[r, h + 1].imshow(maps[r, h], cmap="inferno", interpolation="nearest")
+            axes[r, h + 1].set_title(f"head {h + 1}", fontsize=8)
+            axes[r, h + 1].axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_curves(x: Sequence[float], curves: Mapping[str, Any], *, title: str, xlabel: str, ylabel: str,
+                logx: bool = False, xticklabels: Sequence[str] | None = None) -> None:
+    """Lines over a shared ``x``: each curve is ``mean`` or ``(mean, std)`` per x value, std drawn as a band."""
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    xs = _np(x).astype(float)
+    for name, values in curves.items():
+        mean, std = values if isinstance(values, tuple) else (values, None)
+        mean = _np(mean).astype(float)
+        (line,) = ax.plot(xs, mean, marker="o", label=name)
+        if std is not None:
+            std = _np(std).astype(float)
+            ax.fill_between(xs, mean - std, mean + std, color=line.get_color(), alpha=0.2, linewidth=0)
+    if logx:
+        ax.set_xscale("log")
+    if xticklabels is not None:
+        ax.set_xticks(xs, list(xticklabels))
+        ax.xaxis.set_minor_locator(plt.NullLocator())
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_contact_maps(true_contacts: ArrayLike, predictions: Mapping[str, ArrayLike], *, title: str = "",
+                      min_separation: int = 6, size: float = 3.6) -> None:
+    """Per predictor ``(L, L)`` scores: true contacts above the diagonal, its top-L pairs below (green hit, red miss).
+
+    Pairs closer than ``min_separation`` in sequence are not ranked; ``true_contacts`` is 1 / 0 (-1 unknown).
+    """
+    truth = _np(true_contacts)
+    n = len(truth)
+    rows, cols = np.triu_indices(n, min_separation)
+    ui, uj = np.nonzero(np.triu(truth == 1, 1))
+    fig, axes = plt.subplots(1, len(predictions), figsize=(size * len(predictions), size), squeeze=False)
+    for ax, (name, pred) in zip(axes[0], predictions.items()):
+        top = np.argsort(-_np(pred)[rows, cols], kind="stable")[:n]
+        ti, tj = rows[top], cols[top]
+        hit = truth[ti, tj] == 1
+        ax.scatter(uj, ui, s=6, c="grey", label="true contact")
+        ax.scatter(ti[hit], tj[hit], s=8, c="tab:green", label="top-L, correct")
+        ax.scatter(ti[~hit], tj[~hit], s=8, c="tab:red", label="top-L, wrong")
+        ax.plot([0, n - 1], [0, n - 1], c="black", lw=0.5)
+        ax.set(xlim=(-1, n), ylim=(n, -1), aspect="equal", xlabel="residue j", ylabel="residue i")
+        found = f"{hit.sum()} of {int((truth[rows, cols] == 1).sum())} contacts (sep. ≥ {min_separation}) in its top {n}"
+        ax.set_title(f"{name}\n{found}", fontsize=9)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8)
+    fig.suptitle(f"{title}: true contacts above the diagonal, top-L predictions below".lstrip(": "))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    plt.show()
+
+
+def show_matrices(matrices: Mapping[str, ArrayLike], *, title: str = "", cmap: str = "Greys", size: float = 3.0,
+                  xlabel: str = "residue j", ylabel: str = "residue i") -> None:
+    """One panel per named 2-D matrix (sizes may differ, e.g. contact maps of proteins of different lengths)."""
+    fig, axes = plt.subplots(1, len(matrices), figsize=(size * len(matrices), size), squeeze=False)
+    for ax, (name, matrix) in zip(axes[0], matrices.items()):
+        ax.imshow(_np(matrix), cmap=cmap, interpolation="nearest")
+        ax.set(title=name, xlabel=xlabel, ylabel=ylabel)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()

@@ -50,7 +50,7 @@ def structure_contacts(atoms: Any, chain: str = "A", threshold: float = 8.0) -> 
 
 def pdb_contacts(pdb_id: str, chain: str = "A", threshold: float = 8.0) -> tuple[str, np.ndarray]:
     """Download ``{pdb_id}.cif`` from RCSB into ``data_root()/pdb`` (once) and return its chain's sequence and contacts."""
-    import biotite.structure.io.pdbx as pdbx
+    from biotite.structure.io import pdbx
 
     url = PDB_URL.format(pdb_id=pdb_id.lower())
     path = download_file(url, data_root() / "pdb" / f"{pdb_id.lower()}.cif", dataset=f"PDB {pdb_id}")
