@@ -12,10 +12,11 @@ probes, k-means and plots are not timed.
 The hyperparameters are read from each notebook's ``cfg = utils.make_config(PROFILE, smoke=...,
 full=...)`` cell (the ``full`` dict), and the models, losses and step functions the notebooks define
 themselves (the week 1 autoencoder, week 3 BERT, week 4 SimCLR model/loss/augmentation, week 5 heads
-and SCAN loss, week 6 student and distillation loss, week 7 DINO head and loss, week 12 attention
-post-processing and head loss) are executed from the notebook JSON by name, so the benchmark times
-the code the course runs. Week 8 (masked autoencoder) is built here from its description until its
-notebook exists; then its full config is read as for the other weeks.
+and SCAN loss, week 6 student and distillation loss, week 7 DINO head and loss, week 8 MAE, week 12
+attention post-processing and head loss) are executed from the notebook JSON (every import, def, class
+and ALL_CAPS constant, in notebook order), so the benchmark times the code the course runs and a
+class that starts using another one needs no change here. ``tests/test_bench_full_step.py`` builds
+every row and runs one step at a tiny batch on the CPU, so a row cannot rot unnoticed.
 
 Per row it prints steps/s at the timed batch (after warm-up), peak memory (CUDA:
 ``torch.cuda.max_memory_allocated`` during the row minus what was allocated before its models were
@@ -96,24 +97,44 @@ def full_config(week_dir: str) -> dict[str, Any]:
     raise LookupError(f"no make_config(..., full=...) call in {notebook_path(week_dir).name}")
 
 
+def _is_constant(node: ast.stmt) -> bool:
+    """An assignment whose targets are all ALL_CAPS names (``MEAN, STD = ...``, ``UNLABELLED = -1``)."""
+    if not isinstance(node, ast.Assign):
+        return False
+    names = [n for t in node.targets for n in (t.elts if isinstance(t, ast.Tuple) else [t])]
+    return all(isinstance(n, ast.Name) and n.id.isupper() for n in names)
+
+
 def notebook_defs(week_dir: str, names: list[str], namespace: dict[str, Any]) -> dict[str, Any]:
-    """Execute the notebook's top-level ``def``/``class`` statements called ``names`` into ``namespace``."""
-    wanted, found = set(names), {}
+    """The notebook's own definitions, executed the way its cells run them, checked to include ``names``.
+
+    Every top-level ``import``, ``def``, ``class`` and ALL_CAPS constant of every code cell is executed in
+    notebook order, so a class that uses another (``DINOLoss`` its ``TeacherCentering``) finds it without
+    this file naming it. A statement that needs the notebook's run-time state (a constant computed from
+    data, a default bound to a loaded model) is skipped; ``namespace`` supplies such values where a row
+    needs them. Raises if one of ``names`` is not defined afterwards.
+    """
+    ns = {"torch": torch, "nn": nn, "F": F, "np": np, "math": math, "copy": copy, "utils": utils,
+          "__name__": f"notebook_{week_dir}", **namespace}
     for source in code_cells(week_dir):
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in wanted and node.name not in found:
-                found[node.name] = node
-    missing = wanted - set(found)
+            if not isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)) and not _is_constant(node):
+                continue
+            if _is_constant(node) and all(n.id in namespace for t in node.targets
+                                          for n in (t.elts if isinstance(t, ast.Tuple) else [t])):
+                continue  # a value the row supplies wins over the notebook's run-time one
+            code = compile(ast.Module([node], type_ignores=[]), f"{notebook_path(week_dir).name}", "exec")
+            try:
+                exec(code, ns)  # noqa: S102 - our own notebook
+            except (NameError, AttributeError, KeyError, TypeError):
+                continue  # needs the notebook's run-time state (data, a loaded model, cfg)
+    missing = [name for name in names if name not in ns]
     if missing:
-        raise LookupError(f"{notebook_path(week_dir).name} defines no {sorted(missing)}")
-    ns = {"torch": torch, "nn": nn, "F": F, "np": np, "math": math, "copy": copy, "utils": utils, **namespace}
-    for name in names:  # in the given order, so later definitions can use earlier ones
-        code = compile(ast.Module([found[name]], type_ignores=[]), f"{notebook_path(week_dir).name}:{name}", "exec")
-        exec(code, ns)  # noqa: S102 - our own notebook
+        raise LookupError(f"{notebook_path(week_dir).name} defines no {missing}")
     return ns
 
 
@@ -127,6 +148,11 @@ class Ctx:
 
     device: torch.device
     batch_scale: float
+    light: bool = False  # the CPU test's mode: the largest pretrained architectures built with one block
+
+    def depth(self, full: int) -> int:
+        """A block count of a large pretrained architecture: ``full``, or 1 in the test's light mode."""
+        return 1 if self.light else full
 
     def batch(self, full: int) -> int:
         """A full-config batch size after ``--batch-scale`` (at least 1)."""
@@ -367,9 +393,11 @@ def build_week03(ctx: Ctx) -> list[Part]:
 
         def make() -> Callable[[], None]:
             model = ns["BERT"](cfg["d_model"], cfg["n_layers"], cfg["n_heads"], cfg["dim_feedforward"], cfg["dropout"],
-                               norm_first=cfg["norm_first"]).to(ctx.device)
+                               norm_first=cfg["norm_first"], vocab_size=cfg["vocab_size"], max_len=cfg["max_seq_len"],
+                               pad_id=special["PAD_ID"]).to(ctx.device)
             optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
-            masker = ns["BERTMasker"](p_select=0.15, p_mask=0.8, p_rand=0.1)
+            masker = ns["BERTMasker"](p_select=0.15, p_mask=0.8, p_rand=0.1, mask_id=special["MASK_ID"],
+                                      vocab_size=cfg["vocab_size"])
             # a batch padded to the phase's longest pair: [CLS] a [SEP] b [SEP], no padding left
             ids = torch.randint(1000, cfg["vocab_size"], (b, seq_len), device=ctx.device)
             ids[:, 0], ids[:, seq_len // 2], ids[:, -1] = special["CLS_ID"], special["SEP_ID"], special["SEP_ID"]
@@ -481,7 +509,8 @@ def build_week06(ctx: Ctx) -> list[Part]:
     ts, s = cfg["teacher_img_size"], cfg["img_size"]
 
     def teacher() -> nn.Module:
-        return timm.create_model(cfg["teacher"], pretrained=False, num_classes=100).to(ctx.device)
+        light = {"depth": ctx.depth(12)} if ctx.light else {}  # the test's one-block teacher
+        return timm.create_model(cfg["teacher"], pretrained=False, num_classes=100, **light).to(ctx.device)
 
     def multiscale(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         return rand_images(ctx, n, s), rand_images(ctx, n, ts), torch.randint(0, 100, (n,), device=ctx.device)
@@ -616,7 +645,7 @@ def build_week12(ctx: Ctx, train_proteins: int | None = None) -> list[Part]:
     length = cfg["max_len"]
 
     def make() -> Callable[[], None]:
-        model = esm.model.esm2.ESM2(num_layers=33, embed_dim=1280, attention_heads=20, alphabet=alphabet)
+        model = esm.model.esm2.ESM2(num_layers=ctx.depth(33), embed_dim=1280, attention_heads=20, alphabet=alphabet)
         model = model.to(ctx.device).eval().requires_grad_(False)
         n_layers = min(cfg["last_n_layers"] or model.num_layers, model.num_layers)
         head = nn.Linear(model.attention_heads * n_layers, 2).to(ctx.device)

@@ -133,3 +133,51 @@ def test_measured_table_rows(tmp_path):
     assert utils.measured_table(path, ["side"]).splitlines()[2].startswith("| `side`")
     with pytest.raises(KeyError, match="other"):
         utils.measured_table(path, ["other"])
+
+
+def test_checkpoints_follow_course_checkpoints(monkeypatch, tmp_path):
+    """Issue 26: on Colab /content is wiped; COURSE_CHECKPOINTS puts checkpoints where the user says (e.g. Drive)."""
+    monkeypatch.delenv("COURSE_CHECKPOINTS", raising=False)
+    monkeypatch.delenv("COURSE_DRY_RUN", raising=False)
+    week = tmp_path / "week04_simclr"
+    assert utils.checkpoint_dir(week, "full") == week / "checkpoints" / "full"
+    monkeypatch.setenv("COURSE_CHECKPOINTS", str(tmp_path / "drive"))
+    assert utils.checkpoint_dir(week, "full") == tmp_path / "drive" / "week04_simclr" / "full"
+    monkeypatch.setenv("COURSE_DRY_RUN", "1")
+    assert utils.checkpoint_dir(week, "full") == tmp_path / "drive" / "week04_simclr" / "full-dry-run"
+
+
+@pytest.fixture
+def _gpu_flags():
+    """Restore the global cuDNN / TF32 switches a test changes."""
+    saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32,
+             torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic)
+    yield
+    (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32,
+     torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic) = saved
+
+
+def test_set_seed_chooses_fast_gpu_kernels_unless_asked_for_determinism(monkeypatch, _gpu_flags):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: None)
+    utils.set_seed(0)
+    assert torch.backends.cudnn.benchmark and torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
+    assert not torch.backends.cudnn.deterministic
+    utils.set_seed(0, deterministic=True)
+    assert torch.backends.cudnn.deterministic and not torch.backends.cudnn.benchmark
+    assert not torch.backends.cuda.matmul.allow_tf32
+
+
+@pytest.mark.parametrize("cpus, expected", [(16, 8), (2, 2), (1, 1)])
+def test_loader_workers_follow_the_usable_cpus(cpus, expected, monkeypatch):
+    """Issue 26: workers were capped at 4 even on a 16-core GPU host; they follow the process's CPU share (max 8)."""
+    import os
+
+    import utils.data
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert utils.data.default_num_workers() == expected
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert utils.data.default_num_workers() == 0, "no workers on a CPU-only machine"

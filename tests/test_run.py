@@ -31,3 +31,30 @@ def test_seed_table_lists_each_metric_per_seed():
     assert table[0].split() == ["metric", "seed", "0", "seed", "1"]
     assert table[1].split() == ["acc", "90.000", "88.250"]
     assert table[2].split() == ["gain", "2.500", "-"]
+
+
+class _RecordingClient:
+    """Stands in for utils.progress.LiveClient: records its arguments and executes nothing."""
+    seen: dict = {}
+
+    def __init__(self, nb, **kwargs):
+        _RecordingClient.seen = kwargs
+
+    def execute(self):
+        raise RuntimeError("not executed in this test")
+
+    def where(self):
+        return ""
+
+
+@pytest.mark.parametrize("profile, expected", [("full", None), ("smoke", run.SMOKE_CELL_TIMEOUT)])
+def test_full_cells_may_run_as_long_as_they_need(profile, expected, tmp_path, monkeypatch):
+    """Issue 26: a 75-minute MAE pre-training cell must not be killed by a per-cell timeout in full."""
+    import utils.progress
+
+    monkeypatch.setattr(utils.progress, "LiveClient", _RecordingClient)
+    row = run.run_week("week01_autoencoder", profile, tmp_path)
+    assert row["status"] == "FAILED" and "not executed" in row["error"]
+    assert _RecordingClient.seen["timeout"] == expected
+    run.run_week("week01_autoencoder", profile, tmp_path, timeout=60)
+    assert _RecordingClient.seen["timeout"] == 60, "an explicit --timeout still applies"

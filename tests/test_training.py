@@ -148,3 +148,59 @@ def test_moving_average_bias_corrected():
     avg = utils.MovingAverage(beta=0.9)
     assert avg.update(5.0) == pytest.approx(5.0)
     assert avg.update(5.0) == pytest.approx(5.0)
+
+
+def test_resume_reads_the_checkpoint_on_the_cpu_whatever_the_training_device(tmp_path):
+    """Issue 26: resuming on a GPU loaded last.pt onto the GPU, so its RNG states became CUDA tensors, which
+    ``torch.set_rng_state`` rejects. Resuming a finished run for device "cuda" runs no batch, so on a CPU-only
+    machine this reaches exactly the resume path: it must read the file on the CPU (the old code asked
+    torch.load for a CUDA device and failed here)."""
+    model, loader = _problem()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    utils.fit(model, opt, loader, _step, 2, checkpoint_dir=tmp_path, verbose=False)
+    before = torch.get_rng_state()
+    torch.manual_seed(99)  # the checkpoint's RNG state must replace this one
+    hist = utils.fit(model, opt, loader, _step, 2, checkpoint_dir=tmp_path, device="cuda", verbose=False)
+    assert hist["epoch"] == [0, 1]
+    assert torch.equal(torch.get_rng_state(), before), "the RNG state saved with the last epoch is restored"
+
+
+def _accumulating_epoch(accum):
+    """An epoch function like week 4's train_one_epoch: accumulate ``accum`` micro-batches per step."""
+    def epoch(model, optimizer, batches, step_fn, scaler):
+        optimizer.zero_grad()
+        total, n = 0.0, 0
+        for i, batch in enumerate(batches):
+            loss = step_fn(model, batch)
+            scaler.scale(loss / accum).backward()
+            if (i + 1) % accum == 0 or i + 1 == len(batches):
+                scaler.step(optimizer)
+                scaler.update()
+                optimizer.zero_grad()
+            total, n = total + loss.item(), n + 1
+        return total / n
+    return epoch
+
+
+def test_epoch_fn_takes_over_the_epoch_and_resumes_like_the_built_in_loop(tmp_path):
+    """fit(epoch_fn=...) runs the notebook's own epoch; interrupted and resumed it ends where an uninterrupted run ends."""
+    utils.set_seed(0)
+    model_a, loader_a = _problem()
+    opt_a = torch.optim.SGD(model_a.parameters(), lr=0.05, momentum=0.9)
+    hist_a = utils.fit(model_a, opt_a, loader_a, _step, 4, epoch_fn=_accumulating_epoch(2), verbose=False)
+    assert hist_a["train_loss"][-1] < hist_a["train_loss"][0]
+    utils.set_seed(0)
+    model_b, loader_b = _problem()
+    opt_b = torch.optim.SGD(model_b.parameters(), lr=0.05, momentum=0.9)
+    utils.fit(model_b, opt_b, loader_b, _step, 2, epoch_fn=_accumulating_epoch(2), checkpoint_dir=tmp_path,
+              verbose=False)
+    utils.set_seed(0)
+    model_c, loader_c = _problem()
+    opt_c = torch.optim.SGD(model_c.parameters(), lr=0.05, momentum=0.9)
+    torch.manual_seed(7)  # shuffling after the resume must come from the checkpoint's RNG state
+    hist_c = utils.fit(model_c, opt_c, loader_c, _step, 4, epoch_fn=_accumulating_epoch(2), checkpoint_dir=tmp_path,
+                       verbose=False)
+    assert np.allclose(hist_c["train_loss"], hist_a["train_loss"], rtol=1e-5)
+    assert torch.allclose(model_c.weight, model_a.weight, atol=1e-6)
+    with pytest.raises(ValueError, match="epoch_fn"):
+        utils.fit(model_c, opt_c, loader_c, _step, 1, epoch_fn=_accumulating_epoch(2), grad_accum=2, verbose=False)

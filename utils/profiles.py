@@ -45,9 +45,18 @@ def run_name(profile: str) -> str:
     return f"{profile}-dry-run" if profile == "full" and is_dry_run() else profile
 
 
+CHECKPOINTS_ENV = "COURSE_CHECKPOINTS"  # a folder that outlives the session (e.g. Google Drive on Colab)
+
+
 def checkpoint_dir(week_dir: Path | str, profile: str) -> Path:
-    """The week's checkpoint folder for ``profile``: ``<week>/checkpoints/<profile>`` (``full-dry-run`` in a dry run)."""
-    return Path(week_dir) / "checkpoints" / run_name(profile)
+    """The week's checkpoint folder for ``profile``: ``<week>/checkpoints/<profile>`` (``full-dry-run`` in a dry run).
+
+    With ``COURSE_CHECKPOINTS`` set it is ``$COURSE_CHECKPOINTS/<week folder name>/<profile>`` instead, so
+    checkpoints can live where a disconnect does not wipe them (Colab's ``/content`` is wiped).
+    """
+    base = os.environ.get(CHECKPOINTS_ENV, "").strip()
+    root = Path(base).expanduser() / Path(week_dir).name if base else Path(week_dir) / "checkpoints"
+    return root / run_name(profile)
 
 
 def profile_reason(profile: str | None = None) -> str:
@@ -86,14 +95,28 @@ def get_device() -> torch.device:
 
 
 def set_seed(seed: int, deterministic: bool = False) -> None:
-    """Seed Python, NumPy and PyTorch (all devices); optionally force deterministic cuDNN kernels."""
+    """Seed Python, NumPy and PyTorch (all devices) and choose the GPU's kernels (see :func:`configure_gpu`)."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.cuda.manual_seed_all(seed)
-    if deterministic:
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
+    configure_gpu(deterministic)
+
+
+def configure_gpu(deterministic: bool = False) -> None:
+    """On a CUDA machine: fast kernels (TF32 matmuls and convolutions, cuDNN autotuning), or reproducible ones.
+
+    TF32 keeps float32's range with a 10-bit mantissa inside matmuls and convolutions (Ampere and later;
+    a T4 ignores it): several times faster, and well inside what SGD's noise tolerates. ``deterministic``
+    asks for bit-reproducible runs instead: float32 matmuls, deterministic cuDNN kernels, no autotuning.
+    Without a GPU nothing changes (CPU results do not depend on these settings).
+    """
+    if not torch.cuda.is_available():
+        return
+    torch.backends.cuda.matmul.allow_tf32 = not deterministic
+    torch.backends.cudnn.allow_tf32 = not deterministic
+    torch.backends.cudnn.benchmark = not deterministic
+    torch.backends.cudnn.deterministic = deterministic
 
 
 class Config(dict):

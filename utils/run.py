@@ -50,9 +50,22 @@ def with_seed(nb: "nbformat.NotebookNode", seed: int) -> None:
     hits[0].source = SEED_LINE.sub(f"SEED = {int(seed)}", hits[0].source)
 
 
-def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: int | None = None
+SMOKE_CELL_TIMEOUT = 3600  # seconds a smoke cell may take; full cells have no limit (see cell_timeout)
+
+
+def cell_timeout(profile: str, requested: int | None = None) -> int | None:
+    """Seconds a cell may run: ``requested`` if given, else none in ``full`` (a cell may train for hours), an hour in smoke."""
+    if requested is not None:
+        return requested
+    return None if profile == "full" else SMOKE_CELL_TIMEOUT
+
+
+def run_week(week: str, profile: str, out_dir: Path, timeout: int | None = None, seed: int | None = None
              ) -> dict[str, object]:
-    """Execute one week's solution notebook in ``profile`` (optionally with another seed); return a summary row."""
+    """Execute one week's solution notebook in ``profile`` (optionally with another seed); return a summary row.
+
+    ``timeout``: seconds per cell; None means :func:`cell_timeout`'s default for the profile.
+    """
     import nbformat
     from nbclient.exceptions import CellExecutionError
 
@@ -70,7 +83,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int = 3600, seed: 
         with_seed(nb, seed)
     old_env = {k: os.environ.get(k) for k in (ENV_VAR, METRICS_OUT_ENV)}
     os.environ[ENV_VAR], os.environ[METRICS_OUT_ENV] = profile, str(metrics_file)
-    client = LiveClient(nb, timeout=timeout, kernel_name="python3", echo=lambda line: print(line, flush=True),
+    client = LiveClient(nb, timeout=cell_timeout(profile, timeout), kernel_name="python3", echo=lambda line: print(line, flush=True),
                         resources={"metadata": {"path": str(src.parent)}},
                         extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter on the console
     start, error, details, unavailable = time.perf_counter(), "", "", ""
@@ -125,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=PROFILES, default=None,
                         help="default: COURSE_PROFILE, else 'full' with a CUDA GPU and 'smoke' without")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "runs", help="folder for executed notebooks")
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell")
+    parser.add_argument("--timeout", type=int, default=None,
+                        help="seconds allowed per cell (default: no limit in the full profile, where one cell may "
+                             f"train for hours and a re-run resumes from its checkpoints; {SMOKE_CELL_TIMEOUT} in smoke)")
     parser.add_argument("--seeds", default=None,
                         help="comma-separated seeds (e.g. 0,1,2): one run per seed and a table of the metrics")
     parser.add_argument("--dry-run", action="store_true",

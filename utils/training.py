@@ -70,11 +70,11 @@ def _rng_state() -> dict[str, Any]:
 
 
 def _set_rng_state(state: Mapping[str, Any]) -> None:
-    """Restore RNG states captured by :func:`_rng_state`."""
-    torch.set_rng_state(state["torch"])
-    np.random.set_state(("MT19937", state["numpy_keys"].numpy().astype(np.uint32), state["numpy_pos"], 0, 0.0))
+    """Restore RNG states captured by :func:`_rng_state` (torch accepts them only as CPU byte tensors)."""
+    torch.set_rng_state(state["torch"].cpu())
+    np.random.set_state(("MT19937", state["numpy_keys"].cpu().numpy().astype(np.uint32), state["numpy_pos"], 0, 0.0))
     if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda"]])
 
 
 def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable,
@@ -85,7 +85,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
         resume: bool = True, grad_accum: int = 1, amp: bool = False, clip_grad: float | None = None,
         after_step: Callable[[nn.Module], None] | None = None,
         before_epoch: Callable[[nn.Module, int], None] | None = None,
-        after_epoch: Callable[[nn.Module, Mapping[str, float]], None] | None = None, desc: str = "train",
+        after_epoch: Callable[[nn.Module, Mapping[str, float]], None] | None = None,
+        epoch_fn: Callable[..., float | Mapping[str, float]] | None = None, desc: str = "train",
         verbose: bool = True) -> History:
     """Train ``model`` for ``epochs`` epochs and return the per-epoch :class:`History`.
 
@@ -98,11 +99,24 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
     optimizer step (e.g. an EMA update); ``before_epoch(model, epoch)`` runs at the start of each
     epoch (e.g. re-creating a teacher) and ``after_epoch(model, metrics)`` after the epoch's metrics
     are logged (e.g. keeping the weights of the epoch with the lowest loss).
+
+    ``epoch_fn(model, optimizer, train_loader, step_fn, scaler)`` replaces the built-in pass over the
+    batches by one a notebook teaches (week 4's ``train_one_epoch``): it runs one epoch and returns
+    its mean loss (or a dict with ``"loss"``); batches reach it as they are (not moved to ``device``).
+    Everything around the epoch stays here: resume (weights, optimizer, scaler, RNG states),
+    checkpoints, validation, history and epoch-wise scheduling.
+
+    Checkpoints are loaded onto the CPU and copied into the model and optimizer on their devices,
+    so the saved RNG states stay CPU tensors (what ``torch.set_rng_state`` accepts) on a GPU too.
     """
     if mode not in ("min", "max"):
         raise ValueError("mode must be 'min' or 'max'")
     if scheduler_interval not in ("epoch", "step"):
         raise ValueError("scheduler_interval must be 'epoch' or 'step'")
+    if epoch_fn is not None and (grad_accum != 1 or clip_grad is not None or after_step is not None
+                                 or (scheduler is not None and scheduler_interval == "step")):
+        raise ValueError("with epoch_fn, gradient accumulation, clipping, after_step and per-step scheduling "
+                         "belong to the epoch function")
     device = torch.device(device)
     use_amp = amp and device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
@@ -110,7 +124,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
     best = math.inf if mode == "min" else -math.inf
     ckpt_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
     if ckpt_dir is not None and resume and (ckpt_dir / "last.pt").exists():
-        state = load_checkpoint(ckpt_dir / "last.pt", map_location=device)
+        state = load_checkpoint(ckpt_dir / "last.pt", map_location="cpu")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         if scheduler is not None and state.get("scheduler") is not None:
@@ -128,31 +142,15 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
         model.train()
         if before_epoch is not None:
             before_epoch(model, epoch)
-        t0, sums, n_batches = time.perf_counter(), {}, 0
-        optimizer.zero_grad(set_to_none=True)
-        batches = tqdm(train_loader, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not verbose)
-        num_batches = len(train_loader) if hasattr(train_loader, "__len__") else None
-        for i, batch in enumerate(batches):
-            with torch.autocast(device_type=device.type, enabled=use_amp):
-                out = step_fn(model, to_device(batch, device))
-            out = out if isinstance(out, Mapping) else {"loss": out}
-            scaler.scale(out["loss"] / grad_accum).backward()
-            last_batch = num_batches is not None and i + 1 == num_batches
-            if (i + 1) % grad_accum == 0 or last_batch:
-                if clip_grad is not None:
-                    scaler.unscale_(optimizer)
-                    nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
-                scaler.step(optimizer)
-                scaler.update()
-                optimizer.zero_grad(set_to_none=True)
-                if after_step is not None:
-                    after_step(model)
-                if scheduler is not None and scheduler_interval == "step":
-                    scheduler.step()
-            for key, value in out.items():
-                sums[key] = sums.get(key, 0.0) + float(value.detach() if isinstance(value, torch.Tensor) else value)
-            n_batches += 1
-            batches.set_postfix(loss=f"{float(out['loss'].detach()):.4f}")
+        t0 = time.perf_counter()
+        if epoch_fn is not None:
+            out = epoch_fn(model, optimizer, train_loader, step_fn, scaler)
+            sums, n_batches = dict(out) if isinstance(out, Mapping) else {"loss": float(out)}, 1
+        else:
+            sums, n_batches = _train_epoch(model, optimizer, train_loader, step_fn, device, scaler, use_amp,
+                                           grad_accum, clip_grad, after_step,
+                                           scheduler if scheduler_interval == "step" else None,
+                                           f"epoch {epoch + 1}/{epochs}", verbose)
         if scheduler is not None and scheduler_interval == "epoch":
             scheduler.step()
         metrics = {("train_loss" if k == "loss" else f"train_{k}"): v / max(n_batches, 1) for k, v in sums.items()}
@@ -175,6 +173,41 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterab
                              "history": dict(history), "best": best, "rng": _rng_state()},
                             ckpt_dir / "last.pt")
     return history
+
+
+def _train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, train_loader: Iterable,
+                 step_fn: Callable[[nn.Module, Any], Any], device: torch.device, scaler: torch.amp.GradScaler,
+                 use_amp: bool, grad_accum: int, clip_grad: float | None,
+                 after_step: Callable[[nn.Module], None] | None, step_scheduler: Any, desc: str,
+                 verbose: bool) -> tuple[dict[str, float], int]:
+    """:func:`fit`'s pass over the batches; returns the summed step outputs and the number of batches."""
+    sums: dict[str, float] = {}
+    n_batches = 0
+    optimizer.zero_grad(set_to_none=True)
+    batches = tqdm(train_loader, desc=desc, leave=False, disable=not verbose)
+    num_batches = len(train_loader) if hasattr(train_loader, "__len__") else None
+    for i, batch in enumerate(batches):
+        with torch.autocast(device_type=device.type, enabled=use_amp):
+            out = step_fn(model, to_device(batch, device))
+        out = out if isinstance(out, Mapping) else {"loss": out}
+        scaler.scale(out["loss"] / grad_accum).backward()
+        last_batch = num_batches is not None and i + 1 == num_batches
+        if (i + 1) % grad_accum == 0 or last_batch:
+            if clip_grad is not None:
+                scaler.unscale_(optimizer)
+                nn.utils.clip_grad_norm_(model.parameters(), clip_grad)
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad(set_to_none=True)
+            if after_step is not None:
+                after_step(model)
+            if step_scheduler is not None:
+                step_scheduler.step()
+        for key, value in out.items():
+            sums[key] = sums.get(key, 0.0) + float(value.detach() if isinstance(value, torch.Tensor) else value)
+        n_batches += 1
+        batches.set_postfix(loss=f"{float(out['loss'].detach()):.4f}")
+    return sums, n_batches
 
 
 def load_best(model: nn.Module, checkpoint_dir: Path | str, map_location: torch.device | str = "cpu") -> dict[str, Any]:
