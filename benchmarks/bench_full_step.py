@@ -743,6 +743,9 @@ def main() -> None:
     parser.add_argument("--esm-train-proteins", type=int, default=None,
                         help="week 12: training proteins (<= max_len) of the SCOPe split, i.e. head steps per epoch; "
                              "unknown without the data, so its epoch time is '?' unless given")
+    parser.add_argument("--light", action="store_true",
+                        help="build week 6's ViT-B teacher and week 12's ESM-2 650M with one block (a quick check "
+                             "that every row runs, as tests/test_bench_full_step.py does; not a measurement)")
     args = parser.parse_args()
     device = torch.device(args.device)
     cuda = device.type == "cuda"
@@ -755,7 +758,7 @@ def main() -> None:
     unknown = [w for w in weeks if w not in BUILDERS]
     if unknown:
         parser.error(f"unknown week(s) {unknown}; known: {','.join(BUILDERS)}")
-    ctx = Ctx(device, scale)
+    ctx = Ctx(device, scale, light=args.light)
 
     name = torch.cuda.get_device_name(device) if cuda else f"CPU, {torch.get_num_threads()} torch threads"
     print(f"device {device} ({name}), torch {torch.__version__}; {warmup} warm-up + {steps} timed step(s) per row")

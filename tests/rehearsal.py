@@ -42,11 +42,21 @@ PATCHES: dict[str, str] = {
 }
 
 
+GPU_ENV = "COURSE_REHEARSAL_GPU"  # "1": rehearse on the machine's CUDA GPU (benchmarks/gpu_check.py sets it)
+
+
 def rehearsal_env(root: Path) -> dict[str, str]:
-    """Environment of a rehearsal: full profile, dry run, data and caches in the stand-in folder, offline hubs."""
-    return {"COURSE_PROFILE": "full", "COURSE_DRY_RUN": "1", "COURSE_DATA": str(root),
-            "TORCH_HOME": str(root / "torch"), "HF_HOME": str(root / "hf_home"),
-            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
+    """Environment of a rehearsal: full profile, dry run, data and caches in the stand-in folder, offline hubs.
+
+    The GPU is hidden (a CPU rehearsal, as in CI) unless ``COURSE_REHEARSAL_GPU=1``: then the dry run uses it
+    with the full batch sizes, AMP, loader workers and pinned memory, as on a student's GPU.
+    """
+    env = {"COURSE_PROFILE": "full", "COURSE_DRY_RUN": "1", "COURSE_DATA": str(root),
+           "TORCH_HOME": str(root / "torch"), "HF_HOME": str(root / "hf_home"),
+           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
+    if os.environ.get(GPU_ENV) == "1":
+        env.pop("CUDA_VISIBLE_DEVICES")
+    return env
 
 
 def rehearse(week: str, root: Path, out_dir: Path, substitutions: dict[str, str] | None = None,

@@ -181,3 +181,16 @@ def test_loader_workers_follow_the_usable_cpus(cpus, expected, monkeypatch):
     assert utils.data.default_num_workers() == expected
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert utils.data.default_num_workers() == 0, "no workers on a CPU-only machine"
+
+
+@pytest.mark.parametrize("path", WEEK_EXPECTATIONS, ids=lambda p: p.parent.name)
+def test_every_full_expectation_states_its_direction(path):
+    """Issue 26: a two-sided band fails a *better* result where our protocol differs from the course's, so every
+    full-profile note says which kind of bound it is and why ("Direction: two-sided ..." / "one-sided ...")."""
+    for name, spec in load_expected(path, "full").items():
+        note = spec.get("note", "")
+        assert "Direction:" in note, f"{path.parent.name} {name}: the note does not state its direction"
+        two_sided = "value" in spec or ("min" in spec and "max" in spec)
+        stated = note[note.index("Direction:"):].split()[1].rstrip(",.;:").lower()
+        assert stated.startswith("two-sided" if two_sided else "one-sided"), (
+            f"{path.parent.name} {name}: the note says {stated!r} but the spec is {'two' if two_sided else 'one'}-sided")

@@ -58,3 +58,28 @@ def test_full_cells_may_run_as_long_as_they_need(profile, expected, tmp_path, mo
     assert _RecordingClient.seen["timeout"] == expected
     run.run_week("week01_autoencoder", profile, tmp_path, timeout=60)
     assert _RecordingClient.seen["timeout"] == 60, "an explicit --timeout still applies"
+
+
+def test_the_report_links_every_executed_notebook_and_shows_its_metrics(tmp_path):
+    """Issue 28: utils.run writes runs/report.html (summary, metrics vs expectations, notebooks as HTML)."""
+    import json
+
+    from utils.report import write_report
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="1\n")])])
+    nbformat.write(nb, tmp_path / "week01_autoencoder_smoke.ipynb")
+    (tmp_path / "m.json").write_text(json.dumps({"profile": "smoke", "dry_run": False, "passed": False, "rows": [
+        {"metric": "probe_gain", "expected": ">= 5", "measured": 12.5, "verdict": "pass", "note": ""},
+        {"metric": "probe_acc", "expected": ">= 90", "measured": 80.0, "verdict": "FAIL", "note": ""}]}))
+    rows = [{"week": "week01_autoencoder", "profile": "smoke", "seed": None, "minutes": 1.5, "metrics": "FAIL",
+             "status": "FAILED", "error": "AssertionError: 1 metric(s)", "output": str(tmp_path / "week01_autoencoder_smoke.ipynb"),
+             "metrics_file": str(tmp_path / "m.json")},
+            {"week": "week02_rotation", "profile": "smoke", "seed": 3, "minutes": 0.1, "metrics": "no check",
+             "status": "FAILED", "error": "kernel died", "output": str(tmp_path / "missing.ipynb"),
+             "metrics_file": str(tmp_path / "none.json")}]
+    page = write_report(rows, tmp_path).read_text()
+    assert (tmp_path / "week01_autoencoder_smoke.html").exists(), "each executed notebook is rendered as HTML"
+    assert 'href="week01_autoencoder_smoke.html"' in page and "0 passed, 2 failed" in page
+    assert "probe_gain" in page and "12.5" in page and "&gt;= 90" in page and "class=bad>FAIL" in page
+    assert "stopped before its final check" in page and "kernel died" in page

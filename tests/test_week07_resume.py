@@ -2,7 +2,8 @@
 
 The trainer is method code and lives in the notebook, so this test executes the notebook's code
 cells up to (not including) the cell that starts the real training run, in the smoke profile, and
-then trains tiny models with the notebook's own ``DINOTrainer``.
+then trains tiny models with the notebook's own ``DINOTrainer`` (on the GPU with AMP when there is one:
+benchmarks/gpu_check.py runs this test there).
 """
 import os
 
@@ -56,7 +57,8 @@ def make_trainer(ns, checkpoint_dir, num_steps):
                                   ns["cfg"].mean, ns["cfg"].std, ns["cfg"].flip_p)
     schedules = [ns["utils"].cosine_schedule(1e-3, 1e-4, num_steps, 2), np_.linspace(0.02, 0.04, num_steps),
                  np_.linspace(0.04, 0.07, num_steps), np_.linspace(0.9, 1.0, num_steps)]
-    return ns["DINOTrainer"](student, data, *schedules, batch_size=16, checkpoint_dir=checkpoint_dir)
+    return ns["DINOTrainer"](student, data, *schedules, batch_size=16, checkpoint_dir=checkpoint_dir,
+                             device=ns["DEVICE"], amp=ns["DEVICE"].type == "cuda")  # the GPU and AMP when there is one
 
 
 def test_resume_matches_uninterrupted(ns, tmp_path):
@@ -86,7 +88,7 @@ def test_resume_matches_uninterrupted(ns, tmp_path):
     state_full, state_resumed = full.model.state_dict(), resumed.model.state_dict()
     assert state_full.keys() == state_resumed.keys()
     for name, tensor in state_full.items():
-        assert torch.allclose(tensor.float(), state_resumed[name].float(), atol=1e-6), f"{name} differs after resume"
+        assert torch.allclose(tensor.float(), state_resumed[name].float(), atol=1e-5), f"{name} differs after resume"
     assert full.model.loss_fn.center.abs().sum() > 0
 
 

@@ -1,7 +1,9 @@
 """Execute week notebooks headlessly, end to end: ``python -m utils.run week01_autoencoder|all [--profile P]``.
 
-Each executed notebook is written to ``runs/<week>_<profile>.ipynb``; a summary table (week,
-profile, minutes, metrics verdict) is printed and the exit code is non-zero on any failure.
+Each executed notebook is written to ``runs/<week>_<profile>.ipynb`` (and as HTML beside it); a summary
+table (week, profile, minutes, metrics verdict) is printed, ``runs/report.html`` shows the same with every
+metric against its expectation and a link to each executed notebook, and the exit code is non-zero on any
+failure.
 ``--seeds 0,1,2`` runs each week once per seed (its ``SEED = 0`` line replaced) and prints every
 metric's value per seed: how expectations are measured and how large the seed-to-seed spread is.
 ``--dry-run`` (full profile only; ``COURSE_DRY_RUN=1``) runs the real code path, data and weights with
@@ -115,7 +117,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int | None = None,
     ok = not error and verdict == "pass"
     return {"week": week, "profile": run_name(profile), "seed": seed, "minutes": minutes, "metrics": verdict,
             "status": "ok" if ok else "FAILED", "error": error, "details": details, "unavailable": unavailable,
-            "output": str(out_nb), "measured": measured}
+            "output": str(out_nb), "metrics_file": str(metrics_file), "measured": measured}
 
 
 def seed_table(rows: list[dict[str, object]]) -> str:
@@ -206,7 +208,11 @@ def _summary(rows: list[dict[str, object]], out: Path) -> int:
         print(f"{r['week']:<28} {r['profile']:<12} {seed:>4} {r['minutes']:>8.2f}  {r['metrics']:<9} {r['status']:<7} "
               f"{r['output']}")
     failed = [r for r in rows if r["status"] != "ok"]
-    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {out}")
+    from .report import write_report
+
+    report = write_report(rows, out, title=f"Representation Learning course: {len(rows)} run(s)")
+    print(f"\n{len(rows) - len(failed)} passed, {len(failed)} failed; executed notebooks in {out}; "
+          f"browsable report: {report}")
     for r in failed:
         print(f"  {r['week']}: {r['error'] or 'metrics check ' + str(r['metrics'])} (see {r['output']})")
     return 1 if failed else 0

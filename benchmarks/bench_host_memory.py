@@ -1,0 +1,123 @@
+"""Benchmark: peak host memory of every image week's data loading at the real dataset sizes (issue 26).
+
+A free Colab VM has 12.7 GB of RAM, so each week's data section must stay well under it (goal: 8 GB). For
+each week this writes stand-ins of the real datasets *at their full size* (random pixels, the released
+on-disk formats: STL10's 100,000 unlabeled images are 2.8 GB), then runs the notebook's own code cells in
+the ``full`` profile (not a dry run) in a fresh process, from the setup cell up to the first cell that
+defines a model (``class ...(nn.Module)``) or the week's own stop marker, and reports that process's
+peak resident memory (``ru_maxrss``) and the time it took. No GPU is used (``CUDA_VISIBLE_DEVICES=""``):
+on a GPU machine the loaders add worker processes, whose memory is their own, and tensors moved to the
+GPU leave host memory.
+
+Run: ``python benchmarks/bench_host_memory.py [--weeks 04,06] [--data DIR]`` (``--data`` keeps the
+stand-ins between runs; they take about 3.5 GB on disk).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+from tests.rehearsal import PATCHES  # noqa: E402  (the MD5 / split-size checks random stand-ins cannot pass)
+from tests.standins import images, weights  # noqa: E402
+
+LIMIT_GB = 8.0
+FULL_SIZE: dict[str, Callable[[Path], object]] = {  # the released split sizes
+    "stl10": lambda root: images.write_stl10(root, per_class=(500, 800), unlabeled=100_000),
+    "cifar10": lambda root: images.write_cifar10(root, per_class=(1_000, 1_000)),
+    "cifar100": lambda root: images.write_cifar100(root, per_class=(500, 100)),
+    "pathmnist": lambda root: images.write_pathmnist(root, per_class=(10_000, 1_112, 798)),
+    "resnet18": weights.write_resnet18_imagenet,
+    "moco_v2": weights.write_moco_v2,
+}
+WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder, stand-ins, extra stop marker)
+    "01": ("week01_autoencoder", ("stl10",), None),
+    "02": ("week02_rotation", ("stl10",), None),
+    "04": ("week04_simclr", ("stl10", "resnet18"), None),
+    "05": ("week05_moco_clustering", ("stl10", "moco_v2"), None),
+    "06": ("week06_vit_distillation", ("cifar100",), None),
+    "07": ("week07_dino", ("pathmnist",), None),
+    "08": ("week08_masked_modeling", ("cifar10",), None),
+    "09": ("week09_clip_ood", ("cifar10", "cifar100"), "def load_clip("),
+}
+MODEL_CELL = re.compile(r"^class \w+\((nn\.Module|torch\.nn\.Module)\)", re.M)
+
+CHILD = r'''
+import json, os, resource, sys, time
+import nbformat
+sys.path.insert(0, {repo!r})
+week, patches, marker = {week!r}, {patches!r}, {marker!r}
+nb = nbformat.read(os.path.join({repo!r}, week, week + ".ipynb"), as_version=4)
+namespace = {{"__name__": "__main__"}}
+os.chdir(os.path.join({repo!r}, week))
+start, ran = time.perf_counter(), 0
+for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+    if i > 0 and (MODEL_CELL.search(cell.source) or (marker and marker in cell.source)):
+        break
+    exec(compile(cell.source.replace("\n%", "\n#%"), f"<{{week}} cell {{i}}>", "exec"), namespace)
+    ran += 1
+    if i == 0:
+        exec(patches, namespace)
+print(json.dumps({{"cells": ran, "seconds": time.perf_counter() - start,
+                  "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}}))
+'''
+
+
+def measure(week: str, root: Path) -> dict:
+    """Run one week's data cells in a fresh full-profile process; its peak RSS, cells run and seconds."""
+    folder, _, marker = WEEKS[week]
+    code = ("import re\nMODEL_CELL = re.compile(" + repr(MODEL_CELL.pattern) + ", re.M)\n"
+            + CHILD.format(repo=str(REPO_ROOT), week=folder, patches="\n".join(PATCHES.values()), marker=marker))
+    env = {**os.environ, "COURSE_PROFILE": "full", "COURSE_DRY_RUN": "0", "COURSE_DATA": str(root),
+           "TORCH_HOME": str(root / "torch"), "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Write the full-size stand-ins each selected week needs, measure its data cells, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--weeks", default=",".join(WEEKS), help="comma-separated weeks (default: all image weeks)")
+    parser.add_argument("--data", type=Path, default=None, help="folder for the full-size stand-ins (kept)")
+    args = parser.parse_args()
+    weeks = [w.strip().zfill(2) for w in args.weeks.split(",") if w.strip()]
+    unknown = [w for w in weeks if w not in WEEKS]
+    if unknown:
+        parser.error(f"unknown week(s) {unknown}; known: {','.join(WEEKS)}")
+    tmp = None if args.data else tempfile.TemporaryDirectory(prefix="full-size-standins-")
+    root = args.data or Path(tmp.name)
+    root.mkdir(parents=True, exist_ok=True)
+    written = {p.name.removeprefix(".written-") for p in root.glob(".written-*")}
+    print(f"full-size stand-ins in {root}; each week's cells up to its first model cell, full profile, CPU only")
+    print(f"{'week':<26} {'cells':>5} {'seconds':>8} {'peak RSS':>9}  verdict (goal < {LIMIT_GB:g} GB)")
+    for week in weeks:
+        folder, needs, _ = WEEKS[week]
+        for name in needs:
+            if name not in written:
+                FULL_SIZE[name](root)
+                (root / f".written-{name}").touch()
+                written.add(name)
+        result = measure(week, root)
+        if "error" in result:
+            print(f"{folder:<26} ERROR: {result['error'][:160]}")
+            continue
+        verdict = "ok" if result["peak_gb"] < LIMIT_GB else "OVER"
+        print(f"{folder:<26} {result['cells']:>5} {result['seconds']:>8.1f} {result['peak_gb']:>7.2f} GB  {verdict}",
+              flush=True)
+    if tmp is not None:
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
