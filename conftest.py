@@ -16,7 +16,7 @@ _seconds_by_group: dict[str, float] = {}
 
 def _group(nodeid: str) -> str:
     """Which part of the suite a test belongs to, for the time summary."""
-    if nodeid.startswith(("tests/test_rehearsal", "tests/test_dry_run")):
+    if nodeid.startswith(("tests/test_rehearsal", "tests/test_dry_run", "tests/test_week09_cache")):
         return "full-profile rehearsal and dry run"
     if nodeid.endswith(".ipynb"):
         return "smoke notebooks (nbmake)"

@@ -68,7 +68,7 @@ def test_full_dry_run_on_standins(week, needs, standin_root, tmp_path):
 
 
 # Every lighter model a notebook offers is rehearsed too, by the one-line change its markdown tells students to
-# make (week 12's ESM-2 8M: tests/test_rehearsal_week12.py).
+# make (week 12 offers none since issue 26: its expectations are ESM-2 650M's, which fits a T4).
 LIGHTER_MODELS = {
     "week09_clip_ood": ({'full=dict(model="convnext_base_w", pretrained="laion2b_s13b_b82k"':
                          'full=dict(model="ViT-B-32", pretrained="laion2b_s34b_b79k"'},

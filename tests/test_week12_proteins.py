@@ -124,6 +124,40 @@ def test_structure_contacts_from_biotite_atoms():
     assert (contacts == np.array([[1, 1, -1], [1, 1, -1], [-1, -1, -1]])).all()
 
 
+def test_modified_residues_read_as_their_parent_amino_acid():
+    assert [proteins.residue_letter(n) for n in ("MET", "MSE", "SEP", "TPO", "PTR", "MLY", "UNK")] == list("MMSTYKX")
+
+
+def test_structure_keeps_hetatm_modified_residues_of_the_chain():
+    """A HETATM selenomethionine inside chain A counts as M; a free MET ligand (no label_seq_id) and water do not."""
+    import biotite.structure as struc
+
+    atoms = []
+    for r, (name, hetero) in enumerate([("ALA", False), ("MSE", True), ("SEP", True), ("LYS", False),
+                                        ("MET", True), ("HOH", True)]):
+        for atom, offset in [("N", np.array([1.458, 0, 0])), ("CA", np.zeros(3)), ("C", np.array([-0.551, 1.420, 0]))]:
+            atoms.append(struc.Atom(np.array([3.8 * r, 0, 0]) + offset, chain_id="A", res_id=r + 1, res_name=name,
+                                    atom_name=atom, element=atom[0], hetero=hetero))
+    array = struc.array(atoms)
+    array.set_annotation("label_seq_id", np.repeat(["1", "2", "3", "4", ".", "."], 3))  # mmCIF: '.' = not in the polymer
+    seq, contacts = proteins.structure_contacts(array, chain="A")
+    assert seq == "AMSK" and contacts.shape == (4, 4) and (contacts >= 0).all()
+
+
+def test_pdb_contacts_reads_a_selenomethionine_chain_at_its_full_length(monkeypatch, tmp_path):
+    """The stand-in mmCIF holds a HETATM MSE inside chain A (as Se-Met crystal structures do): it is read as M,
+    so the chain keeps the length of its sequence record (the notebook refuses any other length)."""
+    from tests.standins import proteins as standins
+
+    standins.write_mmcif(tmp_path, "1xyz", 30)
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path))
+    text = (tmp_path / "pdb" / "1xyz.cif").read_text()
+    assert "HETATM" in text and " MSE " in text, "the stand-in must contain a HETATM selenomethionine"
+    seq, contacts = proteins.pdb_contacts("1xyz")
+    assert len(seq) == 30 and contacts.shape == (30, 30)
+    assert seq[standins.MSE_POSITION] == "M" and contacts[standins.MSE_POSITION, standins.MSE_POSITION] == 1
+
+
 def _no_network(*args, **kwargs):
     raise urllib.error.URLError("network is unreachable (test)")
 

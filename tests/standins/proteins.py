@@ -5,11 +5,13 @@ Random content, few items, short chains; the folders are the ones ``utils.protei
 
 * ``root/esm/<name>.pt`` and ``root/esm/<name>-contact-regression.pt``: fair-esm's released ESM-2
   checkpoint and contact-regression files (``dl.fbaipublicfiles.com/fair-esm/{models,regression}/``) for
-  ``esm2_t33_650M_UR50D`` (33 layers) and ``esm2_t6_8M_UR50D`` (6 layers), both with the real 20 heads but a
-  40-wide embedding (head dimension 2), read by ``esm.pretrained.load_model_and_alphabet_core``.
+  ``esm2_t33_650M_UR50D`` (33 layers, the real 20 heads) with a 40-wide embedding (head dimension 2), read by
+  ``esm.pretrained.load_model_and_alphabet_core``; ``write_esm2`` also writes ``esm2_t6_8M_UR50D`` (6 layers) on
+  request, though the notebook no longer offers it.
 * ``root/pdb/<id>.cif``: RCSB mmCIF files (``files.rcsb.org/download/<id>.cif``) of 1a3a, 5ahw and 1xcr, an
   ``atom_site`` table as biotite's pdbx reader parses it: chain A with N, CA, C, O (and CB except for glycine),
-  a residue missing its N, waters as HETATM, and a short chain B.
+  a selenomethionine (``MSE``, a HETATM record inside the chain, as in Se-Met crystal structures), a residue
+  missing its N, waters as HETATM outside the polymer (``label_seq_id`` ``.``), and a short chain B.
 * ``root/esm/structural-data/``: fair-esm's SCOPe structural split as ``ESMStructuralSplitDataset`` reads it
   once ``splits.tar.gz`` and ``pkl.tar.gz`` are unpacked: ``splits/superfamily/4/{train,valid}.txt`` (one SCOPe
   domain id a line) and ``pkl/<id[1:3]>/<id>.pkl`` (a pickled dict ``seq``, ``ssp``, ``dist``, ``coords``).
@@ -24,9 +26,11 @@ import numpy as np
 import torch
 
 ESM2_LAYERS = {"esm2_t33_650M_UR50D": 33, "esm2_t6_8M_UR50D": 6}
+WEEK12_MODELS = ("esm2_t33_650M_UR50D",)  # what the notebook reads
 ESM2_HEADS = 20  # as released; the embedding is shrunk instead (head dimension 2)
 STANDIN_EMBED_DIM = 40  # released: 1280 (650M) and 320 (8M)
 PDB_LENGTHS = {"1a3a": 145, "5ahw": 125, "1xcr": 313}  # chain A residues, as in the course's sequences
+MSE_POSITION = 2  # 0-based index of chain A's selenomethionine (written as HETATM MSE, read as M)
 AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"  # characters of a PDB id after its leading digit
 
@@ -117,7 +121,7 @@ def write_mmcif(root: Path, pdb_id: str, length: int, seed: int = 0) -> Path:
 
     def add(chain: str, res_id: int, res_name: str, atom_name: str, coord: np.ndarray, hetero: bool = False) -> None:
         atom = struc.Atom(coord, chain_id=chain, res_id=res_id, res_name=res_name, atom_name=atom_name,
-                          element=atom_name[0], hetero=hetero)
+                          element="SE" if atom_name == "SE" else atom_name[0], hetero=hetero)
         atoms.append(atom)
 
     for chain, n_res in (("A", length), ("B", 8)):
@@ -126,12 +130,17 @@ def write_mmcif(root: Path, pdb_id: str, length: int, seed: int = 0) -> Path:
         backbone = _backbone(rng, ca)
         for i, letter in enumerate(sequence):
             res_name = ProteinSequence.convert_letter_1to3(letter)
+            selenomethionine = chain == "A" and i == MSE_POSITION
+            if selenomethionine:  # a modified residue of the chain: HETATM, its parent (MET) in sequence records
+                res_name = "MSE"
             for atom_name in ("N", "CA", "C", "O", "CB"):
                 if atom_name == "CB" and res_name == "GLY":
                     continue
                 if atom_name == "N" and chain == "A" and i == length // 2:
                     continue  # an incomplete residue: its contacts are unknown (-1)
-                add(chain, i + 1, res_name, atom_name, backbone[atom_name][i])
+                add(chain, i + 1, res_name, atom_name, backbone[atom_name][i], hetero=selenomethionine)
+            if selenomethionine:
+                add(chain, i + 1, res_name, "SE", backbone["CB"][i] + rng.normal(scale=1.5, size=3), hetero=True)
         if chain == "A":
             for k in range(3):  # crystal waters, as HETATM records of chain A
                 add("A", 1000 + k, "HOH", "O", rng.normal(scale=12.0, size=3), hetero=True)
@@ -142,6 +151,11 @@ def write_mmcif(root: Path, pdb_id: str, length: int, seed: int = 0) -> Path:
     cif[block_name] = block
     block["entry"] = pdbx.CIFCategory({"id": block_name})
     pdbx.set_structure(cif, array)
+    # As in RCSB's files, only residues of the polymer are numbered (label_seq_id); waters get '.' (inapplicable).
+    site = block["atom_site"]
+    water = site["label_comp_id"].as_array(str) == "HOH"
+    site["label_seq_id"] = pdbx.CIFColumn(pdbx.CIFData(np.where(water, ".", site["label_seq_id"].as_array(str))),
+                                          np.where(water, pdbx.MaskValue.INAPPLICABLE, pdbx.MaskValue.PRESENT))
     path = root / "pdb" / f"{pdb_id.lower()}.cif"
     path.parent.mkdir(parents=True, exist_ok=True)
     cif.write(str(path))
@@ -187,8 +201,8 @@ def write_structural_split(root: Path, n_train: int = 6, n_valid: int = 4, seed:
 
 
 def write_week12_proteins(root: Path) -> Path:
-    """Everything week 12's full profile reads: both ESM-2s with their contact heads, three mmCIF files, the split."""
-    for name in ESM2_LAYERS:
+    """Everything week 12's full profile reads: ESM-2 650M with its contact head, three mmCIF files, the split."""
+    for name in WEEK12_MODELS:
         write_esm2(root, name)
     for k, (pdb_id, length) in enumerate(PDB_LENGTHS.items()):
         write_mmcif(root, pdb_id, length, seed=k)

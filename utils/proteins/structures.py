@@ -17,26 +17,54 @@ def virtual_cbeta(n: np.ndarray, ca: np.ndarray, c: np.ndarray) -> np.ndarray:
     return -0.58273431 * a + 0.56802827 * b - 0.54067466 * cc + ca
 
 
+def residue_letter(res_name: str) -> str:
+    """One-letter code of a residue; a modified amino acid gets its parent's (MSE -> M, SEP -> S), unknown -> X.
+
+    Standard residues are read from biotite's table, the others from the PDB's Chemical Component
+    Dictionary (``_chem_comp.one_letter_code``, shipped with biotite), which is how sequence records
+    such as ESM's example ``.a3m`` files (PDB SEQRES) write them.
+    """
+    from biotite.sequence import ProteinSequence
+    from biotite.structure.info import one_letter_code
+
+    try:
+        return ProteinSequence.convert_letter_3to1(res_name)
+    except KeyError:
+        letter = one_letter_code(res_name)
+        return letter if letter is not None and len(letter) == 1 and letter.isalpha() else "X"
+
+
+def polymer_mask(atoms: Any) -> np.ndarray:
+    """Atoms of amino acids in the peptide chain: standard ATOM records and modified residues (HETATM, e.g. MSE).
+
+    mmCIF marks residues outside the polymer (ligands, waters) with ``label_seq_id`` ``.``; when the
+    atoms carry that annotation (``pdb_contacts`` reads it), a free amino acid bound as a ligand is left out too.
+    """
+    import biotite.structure as struc
+
+    mask = struc.filter_amino_acids(atoms)
+    if "label_seq_id" in atoms.get_annotation_categories():
+        mask &= ~np.isin(atoms.label_seq_id, (".", "?", ""))
+    return mask
+
+
 def structure_contacts(atoms: Any, chain: str = "A", threshold: float = 8.0) -> tuple[str, np.ndarray]:
     """Sequence and (L, L) contact map (1 if C-beta distance < ``threshold`` A, -1 if unknown) of a chain.
 
-    ``atoms`` is a biotite ``AtomArray`` (one model). Only standard amino acids of ``chain`` count;
-    a residue lacking N, CA or C gets -1 contacts.
+    ``atoms`` is a biotite ``AtomArray`` (one model). The chain's amino acids count, modified ones
+    (selenomethionine MSE and other HETATM residues of the chain) as their parent amino acid
+    (:func:`residue_letter`); waters and ligands do not. A residue lacking N, CA or C gets -1 contacts.
     """
     import biotite.structure as struc
-    from biotite.sequence import ProteinSequence
 
-    atoms = atoms[(atoms.chain_id == chain) & struc.filter_amino_acids(atoms) & ~atoms.hetero]
+    atoms = atoms[(atoms.chain_id == chain) & polymer_mask(atoms)]
     if len(atoms) == 0:
         raise ValueError(f"structure has no amino acids in chain {chain!r}")
     starts = struc.get_residue_starts(atoms)
     letters, backbone = [], np.full((len(starts), 3, 3), np.nan)
     for r, (start, stop) in enumerate(zip(starts, list(starts[1:]) + [len(atoms)])):
         residue = atoms[start:stop]
-        try:
-            letters.append(ProteinSequence.convert_letter_3to1(residue.res_name[0]))
-        except KeyError:
-            letters.append("X")
+        letters.append(residue_letter(residue.res_name[0]))
         for a, name in enumerate(("N", "CA", "C")):
             hit = residue.coord[residue.atom_name == name]
             if len(hit):
@@ -54,5 +82,5 @@ def pdb_contacts(pdb_id: str, chain: str = "A", threshold: float = 8.0) -> tuple
 
     url = PDB_URL.format(pdb_id=pdb_id.lower())
     path = download_file(url, data_root() / "pdb" / f"{pdb_id.lower()}.cif", dataset=f"PDB {pdb_id}")
-    atoms = pdbx.get_structure(pdbx.CIFFile.read(str(path)), model=1)
+    atoms = pdbx.get_structure(pdbx.CIFFile.read(str(path)), model=1, extra_fields=["label_seq_id"])
     return structure_contacts(atoms, chain, threshold)
