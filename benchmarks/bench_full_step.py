@@ -232,12 +232,12 @@ def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: Call
     return step
 
 
-def inference_step(model: nn.Module, x: torch.Tensor) -> Callable[[], None]:
-    """A feature-extraction step like ``utils.extract_features``: eval mode, inference mode, fp32."""
+def inference_step(model: nn.Module, x: torch.Tensor, amp: bool = False) -> Callable[[], None]:
+    """A feature-extraction step like ``utils.extract_features``: eval mode, inference mode, fp16 autocast if ``amp`` on CUDA."""
     model.eval()
 
     def step() -> None:
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast(x.device.type, enabled=amp and x.device.type == "cuda"):
             model(x).float()
 
     return step
@@ -438,7 +438,7 @@ def build_week04(ctx: Ctx) -> list[Part]:
         ns["criterion"] = ns["ContrastiveLoss"](cfg["temperature"])
         optimizer = torch.optim.Adam(ns["define_param_groups"](model, cfg["weight_decay"]), lr=cfg["lr"])
         images = rand_images(ctx, b, cfg["data_size"], uint8=True)
-        return train_step(model, optimizer, lambda: ns["simclr_step"](model, images), ctx, amp=cfg["amp"])
+        return train_step(model, optimizer, lambda: ns["simclr_step"](model, images, augment=ns["augment"], criterion=ns["criterion"]), ctx, amp=cfg["amp"])
 
     def make_finetune() -> Callable[[], None]:
         backbone = torchvision.models.resnet18(weights=None)
@@ -625,11 +625,11 @@ def build_week09(ctx: Ctx) -> list[Part]:
         visual = open_clip.create_model(cfg["model"], pretrained=None).visual
         visual.head.proj = nn.Identity()  # the notebook's detach_projection for timm towers
         size = visual.image_size if isinstance(visual.image_size, int) else visual.image_size[0]
-        return inference_step(visual.to(ctx.device), torch.randn(b, 3, size, size, device=ctx.device))
+        return inference_step(visual.to(ctx.device), torch.randn(b, 3, size, size, device=ctx.device), amp=True)
 
     fb = cfg["batch_size"]
     batches = math.ceil(CIFAR_TRAIN / fb) + 2 * math.ceil(CIFAR_TEST / fb)  # in-dist train + test, OOD test
-    return [Part(f"open_clip {cfg['model']} visual features (inference, fp32); x {b}x3x256x256 "
+    return [Part(f"open_clip {cfg['model']} visual features (inference, fp16 autocast); x {b}x3x256x256 "
                  "(CIFAR-100 train+test, CIFAR-10 test)", make, b, fb, batches, 1)]
 
 
@@ -670,9 +670,61 @@ def build_week12(ctx: Ctx, train_proteins: int | None = None) -> list[Part]:
                  train_proteins, cfg["head_epochs"])]
 
 
+IMAGENET_V2, IMAGENET_R, CUE_CONFLICT, PATHMNIST_ALL, VOC_VAL = 10_000, 30_000, 1_280, 107_180, 1_449
+
+
+def build_week10(ctx: Ctx) -> list[Part]:
+    """Week 10 trains nothing: the image towers it runs (scaling models on CIFAR-100, robustness models on IN-V2/IN-R)."""
+    cfg = full_config("week10_scaling_robustness")
+    b, fb = ctx.batch(cfg["batch_size"]), cfg["batch_size"]
+    largest = "ViT-B-32" if ctx.light else cfg["clip_scaling"][-1][0]  # the test's light mode builds a small tower
+    robust = cfg["clip_robustness"][0][0]
+
+    def tower(name: str) -> Callable[[], Callable[[], None]]:
+        def make() -> Callable[[], None]:
+            import open_clip
+            visual = open_clip.create_model(name, pretrained=None).visual
+            size = visual.image_size if isinstance(visual.image_size, int) else visual.image_size[0]
+            return inference_step(visual.to(ctx.device), torch.randn(b, 3, size, size, device=ctx.device), amp=True)
+        return make
+
+    def resnet50() -> Callable[[], None]:
+        import torchvision
+        return inference_step(torchvision.models.resnet50().to(ctx.device), torch.randn(b, 3, 224, 224, device=ctx.device),
+                              amp=True)
+
+    robustness_batches = math.ceil((IMAGENET_V2 + IMAGENET_R + CUE_CONFLICT) / fb)
+    return [Part(f"open_clip {largest} image tower (largest scaling model), fp16 autocast; x {b}x3x224^2 (CIFAR-100 test)",
+                 tower(largest), b, fb, math.ceil(CIFAR_TEST / fb), 1),
+            Part(f"open_clip {robust} image tower, fp16; IN-V2 + IN-R + cue-conflict (x{len(cfg['clip_robustness'])} models)",
+                 tower(robust), b, fb, robustness_batches, 1, runs=len(cfg["clip_robustness"])),
+            Part(f"torchvision ResNet-50, fp16; IN-V2 + IN-R + cue-conflict (x{len(cfg['supervised_models'])} supervised)",
+                 resnet50, b, fb, robustness_batches, 1, runs=len(cfg["supervised_models"]))]
+
+
+def build_week11(ctx: Ctx) -> list[Part]:
+    """Week 11 trains nothing: ViT-B/16 features of PathMNIST (k-NN) and ViT-S/16 attention on VOC val."""
+    import timm
+    fb = 256
+    b = ctx.batch(fb)
+
+    def vit(name: str) -> Callable[[], Callable[[], None]]:
+        def make() -> Callable[[], None]:
+            light = {"depth": ctx.depth(12)} if ctx.light else {}
+            net = timm.create_model(name, pretrained=False, num_classes=0, **light)
+            return inference_step(net.to(ctx.device), torch.randn(b, 3, 224, 224, device=ctx.device), amp=True)
+        return make
+
+    return [Part(f"timm vit_base_patch16_224 features, fp16; x {b}x3x224^2 (PathMNIST 28 px padded, x3 models)",
+                 vit("vit_base_patch16_224"), b, fb, math.ceil(PATHMNIST_ALL / fb), 1, runs=3),
+            Part(f"timm vit_small_patch16_224, fp16; VOC 2012 val at 224 px (x3 models)",
+                 vit("vit_small_patch16_224"), b, fb, math.ceil(VOC_VAL / fb), 1, runs=3)]
+
+
 BUILDERS: dict[str, Callable[..., list[Part]]] = {
     "01": build_week01, "02": build_week02, "03": build_week03, "04": build_week04, "05": build_week05,
-    "06": build_week06, "07": build_week07, "08": build_week08, "09": build_week09, "12": build_week12,
+    "06": build_week06, "07": build_week07, "08": build_week08, "09": build_week09, "10": build_week10,
+    "11": build_week11, "12": build_week12,
 }
 
 

@@ -8,7 +8,7 @@ import pytest  # noqa: E402
 import utils  # noqa: E402
 from utils import concepts  # noqa: E402
 
-WEEKS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "12"]
+WEEKS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
 
 @pytest.mark.parametrize("week", WEEKS)
@@ -33,10 +33,31 @@ def test_aliases_resolve_to_the_same_figure_function(aliases):
     assert len({concepts._resolve(alias) for alias in aliases}) == 1
 
 
-@pytest.mark.parametrize("week", ["10", "week11", "week01_simclr", "autoencoder", ""])
+@pytest.mark.parametrize("week", ["13", "week14", "week01_simclr", "autoencoder", ""])
 def test_unknown_week_raises_value_error_naming_the_available_weeks(week):
     with pytest.raises(ValueError) as info:
         utils.concept_figure(week)
     message = str(info.value)
     assert repr(week) in message
     assert all(number in message for number in WEEKS) and "week01_autoencoder" in message
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_committed_figure_is_up_to_date_and_shown_before_anything_runs(week, tmp_path):
+    """Issue 28: each week's figure is a committed PNG embedded in the first markdown cell (GitHub and Colab show
+    it unexecuted); it must match what utils/concepts.py draws now (regenerate: python -m utils.concepts)."""
+    import json
+
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    folder = concepts._WEEKS[week][0]
+    committed = concepts.Path(__file__).resolve().parents[1] / folder / concepts.FIGURE_FILE
+    assert committed.exists(), f"{committed} is missing: run python -m utils.concepts"
+    fresh = concepts.save_concept_figure(week, tmp_path / "concept.png")
+    a, b = mpimg.imread(committed), mpimg.imread(fresh)
+    assert a.shape == b.shape and np.abs(a - b).mean() < 2e-3, \
+        f"{committed} is out of date with utils/concepts.py: run python -m utils.concepts"
+    cells = json.loads((committed.parents[1] / f"{folder}.ipynb").read_text())["cells"]
+    assert cells[0]["cell_type"] == "markdown" and f"]({concepts.FIGURE_FILE})" in "".join(cells[0]["source"]), \
+        f"the first markdown cell of {folder} must embed {concepts.FIGURE_FILE}"

@@ -74,13 +74,14 @@ def _documented_without_shapes(source: str) -> list[str]:
 
 @pytest.mark.parametrize("week", WEEKS)
 def test_week_reads_like_a_lecture(week):
-    """Issue 14's bar: short code cells, at most two profile branches, a concept figure first, shapes documented."""
+    """Issue 14's bar: short code cells, at most two profile branches, the concept figure first, shapes documented."""
     nb = nbformat.read(REPO_ROOT / week / f"{week}.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     long_cells = {i: len(c.splitlines()) for i, c in enumerate(code) if len(c.splitlines()) > 30}
     assert not long_cells, f"code cells over 30 lines (code cell index: lines): {long_cells}"
     branches = [i for i, c in enumerate(code) if PROFILE_BRANCH.search(c)]
     assert len(branches) <= 2, f"code cells {branches} branch on the profile; put the difference behind the config or a loader"
-    assert any("utils.concept_figure(WEEK)" in c for c in code[:5]), "the concept figure opens the week"
+    assert "](figures/concept.png)" in nb.cells[0].source, \
+        "the first markdown cell shows the committed concept figure (it renders before anything runs)"
     undocumented = [name for c in code for name in _documented_without_shapes(c)]
     assert not undocumented, f"document what forward takes and returns, with shapes: {undocumented}"

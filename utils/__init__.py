@@ -9,10 +9,10 @@ from .data import (DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DA
                    load_hf_dataset, make_loader, TensorBatches, tissue_dataset)
 from .generators import ClutteredImages, NoisyImages, TextureImages
 from .models import SmallConvNet
-from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, extract_features,
+from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, euclidean_knn_accuracy, extract_features,
                          few_shot_accuracy, few_shot_indices, fpr_at_tpr, knn_accuracy, linear_probe, ood_metrics)
 from .expectations import check_metrics, load_expected, measured_table, show_measured
-from .plotting import (plot_agreement, plot_bars, plot_contact_maps, plot_curves, plot_histogram, plot_history,
+from .plotting import (plot_agreement, plot_attention_distances, plot_bars, plot_contact_maps, plot_curves, plot_histogram, plot_history,
                        plot_roc, plot_schedules, plot_topk_probabilities, plot_tsne, show_attention, show_images,
                        show_matrices, show_neighbors, show_reconstructions)
 from .profiles import (Config, checkpoint_dir, get_device, get_profile, is_dry_run, make_config, profile_banner,

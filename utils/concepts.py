@@ -6,6 +6,7 @@ is the same on every run. ``concept_figure("01")`` (or ``"week01"``, ``"week01_a
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import matplotlib.pyplot as plt
@@ -460,6 +461,72 @@ def _week12(ax: Axes) -> None:
     _note(ax, (0.2, 0.3), "residues in contact co-vary;\nattention learns which pairs", fontsize=10)
 
 
+def _week10(ax: Axes) -> None:
+    """Scaling law (log-log line), effective robustness (points above the baseline), cue conflict, CKA across seeds."""
+    plot = _inset(ax, 0.45, 0.55, 2.6, 2.35)
+    c = np.geomspace(1, 200, 6)
+    plot.loglog(c, 30 * c ** -0.35 * np.exp(np.random.default_rng(0).normal(0, 0.04, 6)), "o", color="#3465a4")
+    plot.loglog(c, 30 * c ** -0.35, "--", color="#444444")
+    plot.set_title("error ≈ a · C$^{\\,b}$ (log-log)", fontsize=9, pad=3)
+    plot.set_xlabel("data or compute C", fontsize=8, labelpad=1)
+    plot.set_ylabel("test error", fontsize=8, labelpad=1)
+    plot.tick_params(which="both", labelleft=False, labelbottom=False, length=0)
+    plane = _inset(ax, 3.75, 0.55, 2.6, 2.35)
+    ids = np.linspace(-0.6, 1.2, 8)
+    plane.plot(ids, 0.9 * ids - 0.8 + np.random.default_rng(1).normal(0, 0.05, 8), "o", color="grey", ms=4)
+    plane.plot([-0.8, 1.4], [0.9 * -0.8 - 0.8, 0.9 * 1.4 - 0.8], "k--", lw=1)
+    plane.plot([0.1, 0.9], [0.55, 1.1], "o", color="#cc0000", ms=6)
+    plane.annotate("", (0.1, 0.55), (0.1, 0.9 * 0.1 - 0.8), arrowprops=dict(arrowstyle="<->", color="#cc0000"))
+    plane.text(0.15, -0.2, "effective\nrobustness", fontsize=8, color="#cc0000")
+    plane.set_title("OOD vs ID accuracy (logit axes)", fontsize=9, pad=3)
+    plane.set_xlabel("ImageNetV2", fontsize=8, labelpad=1)
+    plane.set_ylabel("ImageNet-R", fontsize=8, labelpad=1)
+    yy, xx = np.mgrid[0:32, 0:32]
+    tile = np.where(((yy - 16) ** 2 + (xx - 16) ** 2 < 110)[..., None],
+                    np.where((xx % 6 < 3)[..., None], (0.9, 0.5, 0.1), (0.2, 0.2, 0.6)), 0.6)
+    _show(ax, 7.05, 1.2, 1.5, tile, "shape: disc, texture: stripes")
+    ax.text(7.8, 0.6, "shape bias = shape decisions /\n(shape + texture decisions)", ha="center", va="center",
+            fontsize=8.5)
+    rng = np.random.default_rng(2)
+    cka = np.clip(np.exp(-np.abs(np.subtract.outer(np.arange(6), np.arange(6))) / 1.3) + rng.normal(0, 0.03, (6, 6)),
+                  0, 1)
+    hm = _heatmap(ax, 9.2, 0.55, 2.2, cka, cmap="magma", vmin=0, vmax=1)
+    hm.set_title("linear CKA, layer × layer\n(two seeds: the diagonal)", fontsize=9, pad=3)
+    _note(ax, (11.6, 1.2), "data, not\narchitecture,\nsets robustness\nand shape bias", fontsize=9.5)
+
+
+def _week11(ax: Axes) -> None:
+    """Week 11: [CLS] attention kept to 60 % of its mass as a segmentation; k-NN on frozen features; attention distance."""
+    n = 14
+    yy, xx = np.mgrid[0:n, 0:n]
+    scene = np.stack([0.35 + 0.25 * yy / n, 0.5 + 0.1 * xx / n, np.full((n, n), 0.6)], axis=-1)
+    obj = ((xx - 7.5) / 4.0) ** 2 + ((yy - 8.0) / 3.2) ** 2 < 1
+    scene[obj] = (0.85, 0.45, 0.2)
+    _show(ax, 0.2, 0.6, 1.9, scene, "image (object + clutter)")
+    rng = np.random.default_rng(11)
+    attention = np.exp(-(((xx - 7.5) / 3.5) ** 2 + ((yy - 8.0) / 3.0) ** 2)) + 0.15 * rng.random((n, n))
+    _arrow(ax, (2.2, 1.55), (2.7, 1.55), "ViT")
+    _show(ax, 2.8, 0.6, 1.9, attention, "[CLS] attention, last block", cmap="inferno")
+    order = np.argsort(attention.ravel())[::-1]
+    kept = np.zeros(n * n, bool)
+    kept[order[:int(np.searchsorted(np.cumsum(attention.ravel()[order]) / attention.sum(), 0.6)) + 1]] = True
+    _arrow(ax, (4.8, 1.55), (5.3, 1.55), "60 %")
+    mask = _show(ax, 5.4, 0.6, 1.9, kept.reshape(n, n), "mask of 60 % mass", cmap="Greys_r")
+    mask.contour(obj, levels=[0.5], colors="#cc0000", linewidths=1.5)
+    ax.text(6.35, 0.35, "red: true object  →  Jaccard", ha="center", va="top", fontsize=9, color="#cc0000")
+    plot = _inset(ax, 7.9, 0.6, 2.3, 1.9)
+    layers = np.arange(1, 13)
+    for name, late, color in [("DINO / CLIP", 115, "#3465a4"), ("supervised", 105, "#4e9a06"), ("MAE", 62, "#cc0000")]:
+        plot.plot(layers, 40 + (late - 40) * (layers / 12) ** 0.7, "o-", ms=3, color=color, label=name)
+    plot.set_title("mean attention distance", fontsize=9, pad=3)
+    plot.set_xlabel("layer", fontsize=8, labelpad=1)
+    plot.tick_params(labelsize=7, length=2)
+    plot.legend(fontsize=7, frameon=False, loc="upper left")
+    _box(ax, (10.55, 1.75), 2.7, 0.9, "k-NN on frozen features:\nSSL keeps distinctions\nlabels never asked for", GREEN,
+         fontsize=9)
+    _note(ax, (10.55, 0.45), "no label mentions\nobjects, yet SSL\nattention finds them", fontsize=9.5)
+
+
 _WEEKS: dict[str, tuple[str, str, Callable[[Axes], None]]] = {
     "01": ("week01_autoencoder", "Autoencoder: squeeze the image through a small code z, then rebuild it", _week01),
     "02": ("week02_rotation", "Rotation pretext task: predict how the image was rotated, learn what objects look like",
@@ -476,6 +543,10 @@ _WEEKS: dict[str, tuple[str, str, Callable[[Axes], None]]] = {
            _week08),
     "09": ("week09_clip_ood", "CLIP: matching images and captions score highest in an N × N similarity matrix",
            _week09),
+    "10": ("week10_scaling_robustness", "Scaling and robustness: power laws, effective robustness, shape bias, CKA",
+           _week10),
+    "11": ("week11_ssl_representations", "What self-supervised ViTs learn: attention finds objects, features keep "
+           "what labels drop", _week11),
     "12": ("week12_protein_lm", "Protein language model: attention maps of ESM-2 predict which residues touch",
            _week12),
 }
@@ -498,3 +569,27 @@ def concept_figure(week: str) -> None:
     title, draw = _resolve(week)
     draw(_canvas(title))
     plt.show()
+
+
+FIGURE_FILE = "figures/concept.png"  # inside each week's folder; the first markdown cell embeds it
+
+
+def save_concept_figure(week: str, path: Path) -> Path:
+    """Draw ``week``'s concept figure into the PNG ``path`` (fixed size, 100 dpi, no timestamp) and close it."""
+    title, draw = _resolve(week)
+    ax = _canvas(title)
+    draw(ax)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ax.figure.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(ax.figure)
+    return path
+
+
+def write_all(root: Path) -> list[Path]:
+    """Regenerate every week's committed ``<week folder>/figures/concept.png`` under the repository ``root``."""
+    return [save_concept_figure(number, root / folder / FIGURE_FILE) for number, (folder, _, _) in _WEEKS.items()]
+
+
+if __name__ == "__main__":  # python -m utils.concepts: regenerate the committed figures after changing a drawing
+    for written in write_all(Path(__file__).resolve().parent.parent):
+        print("wrote", written)

@@ -199,6 +199,27 @@ def knn_accuracy(train_x: ArrayLike, train_y: ArrayLike, test_x: ArrayLike, test
     return (votes.argmax(1) == test_y_t).float().mean().item() * 100
 
 
+def euclidean_knn_accuracy(train_x: torch.Tensor, train_y: torch.Tensor, test_x: torch.Tensor, test_y: torch.Tensor,
+                           k: int = 11, chunk_size: int = 1024, device: torch.device | str = "cpu") -> float:
+    """Accuracy (%) of a Euclidean k-NN classifier: majority vote of the ``k`` nearest training points (week 11, MedMNIST+).
+
+    Shapes: train_x (N, D), train_y (N,), test_x (M, D), test_y (M,). Ties between classes go to the class
+    whose voters are closer in total (a vote weight of 1 plus a tiny distance-based tie-breaker).
+    """
+    train_x, test_x = train_x.float().to(device), test_x.float().to(device)
+    train_y, test_y = train_y.long().to(device), test_y.long().to(device)
+    num_classes = int(max(train_y.max().item(), test_y.max().item())) + 1
+    k = min(k, len(train_x))
+    correct = 0
+    for start in range(0, len(test_x), chunk_size):
+        dist = torch.cdist(test_x[start:start + chunk_size], train_x)  # (chunk, N)
+        near, idx = dist.topk(k, dim=1, largest=False)
+        weight = 1.0 + 1e-3 / (1.0 + near)  # never overturns a count
+        votes = torch.zeros(len(idx), num_classes, device=device).scatter_add_(1, train_y[idx], weight)
+        correct += int((votes.argmax(1) == test_y[start:start + chunk_size]).sum())
+    return 100.0 * correct / len(test_x)
+
+
 def few_shot_indices(labels: ArrayLike, shots: int, seed: int = 0) -> np.ndarray:
     """Sorted indices of ``shots`` examples per class of ``labels``, drawn without replacement with ``seed``."""
     y = _numpy(labels).astype(np.int64)

@@ -384,3 +384,27 @@ def show_matrices(matrices: Mapping[str, ArrayLike], *, title: str = "", cmap: s
         fig.suptitle(title)
     fig.tight_layout()
     plt.show()
+
+
+def plot_attention_distances(distances: Mapping[str, torch.Tensor], *, title: str, uniform: float | None = None) -> None:
+    """One panel per model: every head's mean attention distance (dots) and the layer mean (line) against depth.
+
+    ``distances`` maps a model name to a (layers, heads) tensor in pixels; ``uniform`` draws the distance of
+    uniform attention as a dashed line (the largest value a head that looks everywhere alike reaches).
+    """
+    fig, axes = plt.subplots(1, len(distances), figsize=(3.2 * len(distances), 3.0), sharey=True, squeeze=False)
+    for ax, (name, d) in zip(axes[0], distances.items()):
+        d = torch.as_tensor(d).float()
+        layers = torch.arange(1, d.shape[0] + 1)
+        for head in range(d.shape[1]):
+            ax.plot(layers, d[:, head], "o", ms=3, alpha=0.6, color="#3465a4")
+        ax.plot(layers, d.mean(1), "-", color="#cc0000", lw=1.5, label="mean over heads")
+        if uniform is not None:
+            ax.axhline(uniform, ls="--", color="grey", lw=1, label="uniform attention")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("layer")
+    axes[0][0].set_ylabel("mean attention distance (px)")
+    axes[0][0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
