@@ -10,7 +10,7 @@ def test_detached_loss_fails_the_metrics_check():
     # aside) and its loss stays at chance level. The check cells still pass: only training is broken.
     error = execute_notebook(solution_path(WEEK), inject={"simclr_step": (
         "_simclr_step = simclr_step\n"
-        "def simclr_step(model, images):\n"
-        "    return _simclr_step(model, images).detach().requires_grad_()\n")})
+        "def simclr_step(model, images, **kwargs):\n"
+        "    return _simclr_step(model, images, **kwargs).detach().requires_grad_()\n")})
     assert error is not None, "the notebook passed its metrics check although SimCLR did not train"
     assert "did not meet expectations" in error, f"failed for another reason:\n{error[-3000:]}"

@@ -63,7 +63,8 @@ def pretrain(ns, checkpoint_dir, crash_in_epoch=None):
         return ns["train_one_epoch"](net, opt, b, 2, step_fn=step, scaler=scaler)
 
     torch.manual_seed(1234)  # what the kernel's RNG holds before the call: a resume must replace it
-    history = utils.fit(model, optimizer, batches, ns["simclr_step"], EPOCHS, device=device, amp=True,
+    step = ns["functools"].partial(ns["simclr_step"], augment=ns["augment"], criterion=ns["criterion"])
+    history = utils.fit(model, optimizer, batches, step, EPOCHS, device=device, amp=True,
                         epoch_fn=epoch_fn, checkpoint_dir=checkpoint_dir, resume=True, verbose=False)
     return model, history
 
