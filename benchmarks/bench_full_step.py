@@ -497,55 +497,70 @@ def build_week05(ctx: Ctx) -> list[Part]:
 
 
 def build_week06(ctx: Ctx) -> list[Part]:
-    """ViT-B/16 teacher fine-tuning, ViT-Tiny student, distillation (notebook's student, losses and steps)."""
+    """ViT-B/16 teacher fine-tuning, ViT-Tiny student, distillation (notebook's augmentation, models, losses, steps).
+
+    Every row starts from what the notebook's batches hold: uint8 32-px images on the device. The timed step
+    includes the notebook's on-device `Augment` (kornia) and, for the teacher, its `Upsample` to 224 px.
+    """
     week = "week06_vit_distillation"
     cfg = full_config(week)
+    import kornia.augmentation as K
     import timm
     from timm.models.vision_transformer import VisionTransformer
-    ns = notebook_defs(week, ["make_student", "labelled_cross_entropy", "DistillationLoss", "distillation_step",
-                              "label_step", "teacher_step"], {"VisionTransformer": VisionTransformer, "UNLABELLED": -1})
+    ns = notebook_defs(week, ["Normalize", "Augment", "Upsample", "make_student", "labelled_cross_entropy",
+                              "DistillationLoss", "distillation_step", "label_step"],
+                       {"K": K, "VisionTransformer": VisionTransformer, "UNLABELLED": -1,
+                        "IMAGENET_MEAN": utils.IMAGENET_MEAN, "IMAGENET_STD": utils.IMAGENET_STD})
     student_cfg = types.SimpleNamespace(**cfg)
     bt, b = ctx.batch(cfg["teacher_batch_size"]), ctx.batch(cfg["batch_size"])
     ts, s = cfg["teacher_img_size"], cfg["img_size"]
+    augment = ns["Augment"](s, cfg["color_jitter"], cfg["hflip"]).to(ctx.device)
 
-    def teacher() -> nn.Module:
+    def teacher() -> nn.Module:  # the notebook's build_teacher without the download: Upsample in front of the ViT
         light = {"depth": ctx.depth(12)} if ctx.light else {}  # the test's one-block teacher
-        return timm.create_model(cfg["teacher"], pretrained=False, num_classes=100, **light).to(ctx.device)
+        vit = timm.create_model(cfg["teacher"], pretrained=False, num_classes=100, **light)
+        return nn.Sequential(ns["Upsample"](ts), vit).to(ctx.device)
 
-    def multiscale(n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        return rand_images(ctx, n, s), rand_images(ctx, n, ts), torch.randint(0, 100, (n,), device=ctx.device)
+    def batch(n: int) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
+        images, labels = rand_images(ctx, n, s, uint8=True), torch.randint(0, 100, (n,), device=ctx.device)
+
+        def augmented() -> tuple[torch.Tensor, torch.Tensor]:  # as AugmentedBatches: no graph, no autocast
+            with torch.no_grad(), torch.autocast(ctx.device.type, enabled=False):
+                return augment(images), labels
+        return augmented
 
     def adamw(model: nn.Module, lr: float) -> torch.optim.Optimizer:
         return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg["weight_decay"])
 
     def make_teacher() -> Callable[[], None]:
-        model, batch = teacher(), multiscale(bt)
-        return train_step(model, adamw(model, cfg["teacher_lr"]), lambda: ns["teacher_step"](model, batch), ctx,
+        model, data = teacher(), batch(bt)
+        return train_step(model, adamw(model, cfg["teacher_lr"]), lambda: ns["label_step"](model, data()), ctx,
                           amp=cfg["amp"])
 
     def make_student() -> Callable[[], None]:
-        model, batch = ns["make_student"](student_cfg, 100).to(ctx.device), multiscale(b)
-        images, _, labels = batch
-        return train_step(model, adamw(model, cfg["lr"]), lambda: ns["label_step"](model, (images, labels)), ctx,
+        model, data = ns["make_student"](student_cfg, 100).to(ctx.device), batch(b)
+        return train_step(model, adamw(model, cfg["lr"]), lambda: ns["label_step"](model, data()), ctx,
                           amp=cfg["amp"])
 
     def make_distill() -> Callable[[], None]:
         frozen = teacher().eval().requires_grad_(False)
-        model, batch = ns["make_student"](student_cfg, 100).to(ctx.device), multiscale(b)
+        model, data = ns["make_student"](student_cfg, 100).to(ctx.device), batch(b)
         criterion = ns["DistillationLoss"](alpha=cfg["alpha"], temperature=cfg["temperature"])
         return train_step(model, adamw(model, cfg["lr"]),
-                          lambda: ns["distillation_step"](model, batch, frozen, criterion), ctx, amp=cfg["amp"])
+                          lambda: ns["distillation_step"](model, data(), frozen, criterion), ctx, amp=cfg["amp"])
 
     amp = " AMP" if cfg["amp"] else ""
     steps = CIFAR_TRAIN // cfg["batch_size"]
+    kd_runs = 2 if cfg["hard_kd"] else 1
     vit = f"ViT-Tiny ({cfg['embed_dim']}-d, {cfg['depth']} blocks, patch {cfg['patch_size']})"
-    return [Part(f"teacher {cfg['teacher'].split('.')[0]} fine-tune, CE, AdamW{amp}; x {bt}x3x{ts}x{ts}", make_teacher,
-                 bt, cfg["teacher_batch_size"], CIFAR_TRAIN // cfg["teacher_batch_size"], cfg["teacher_epochs"],
-                 "~7 min/ep (batch 48)"),
-            Part(f"student {vit} labels only, CE, AdamW{amp}; x {b}x3x{s}x{s}", make_student, b, cfg["batch_size"],
-                 steps, cfg["epochs"]),
-            Part(f"distill: teacher fwd {b}x3x{ts}^2 + student step {b}x3x{s}^2{amp} (x2: soft, hard KD)",
-                 make_distill, b, cfg["batch_size"], steps, cfg["epochs"], "~120 min (40 ep)", runs=2)]
+    return [Part(f"teacher {cfg['teacher'].split('.')[0]} fine-tune, CE, AdamW{amp}; {bt}x3x{s}^2 uint8 -> augment -> "
+                 f"upsample {ts}^2 on device", make_teacher, bt, cfg["teacher_batch_size"],
+                 CIFAR_TRAIN // cfg["teacher_batch_size"], cfg["teacher_epochs"], "~7 min/ep (batch 48)"),
+            Part(f"student {vit} labels only, CE, AdamW{amp}; {b}x3x{s}^2 uint8 -> augment", make_student, b,
+                 cfg["batch_size"], steps, cfg["epochs"]),
+            Part(f"distill: augment, teacher fwd {b}x3x{ts}^2 (upsampled on device) + student step {b}x3x{s}^2{amp} "
+                 f"(x{kd_runs}: soft{', hard' if cfg['hard_kd'] else ''} KD)", make_distill, b, cfg["batch_size"],
+                 steps, cfg["epochs"], "~120 min (40 ep)", runs=kd_runs)]
 
 
 def build_week07(ctx: Ctx) -> list[Part]:

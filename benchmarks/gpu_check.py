@@ -43,7 +43,7 @@ import utils  # noqa: E402
 
 LOADER_ROWS = {  # week -> (folder, stand-ins, the cell that starts the run, the loader built from the notebook's names)
     "06": ("week06_vit_distillation", ("cifar100", "timm_vit_b16"), "teacher_history = ",
-           "utils.make_loader(train_multi, cfg.batch_size, shuffle=True, drop_last=True)"),
+           "train_batches"),  # uint8 CIFAR on the device, augmented there (AugmentedBatches)
     "07": ("week07_dino", ("pathmnist",), "trainer = DINOTrainer(",
            "utils.make_loader(multicrop_set, cfg.batch_size, shuffle=True, drop_last=True)"),
     "09": ("week09_clip_ood", ("cifar10", "cifar100", "open_clip_convnext_base_w"), "image_proj = detach_projection(",
@@ -78,7 +78,8 @@ for batch in loader:
         break
 seconds = time.perf_counter() - start
 print(json.dumps({{"images_per_s": images / seconds, "batches": batches, "batch_size": len(first),
-                  "shape": list(first.shape[1:]), "dtype": str(first.dtype), "workers": loader.num_workers}}))
+                  "shape": list(first.shape[1:]), "dtype": str(first.dtype),
+                  "workers": getattr(loader, "num_workers", 0)}}))
 '''
 
 
