@@ -15,8 +15,8 @@ It needs no internet and no dataset: every file the full profile reads is a stan
    dry run followed by its real run in the same checkout (no stale feature cache), on the device;
 3. every week's full-profile rehearsal (``tests/test_rehearsal*.py``) with the GPU visible: the real code
    path at the full batch sizes, with AMP, DataLoader workers and pinned memory (``--quick``: week 1 only);
-4. the step benchmark (``benchmarks/bench_full_step.py``) at the full batch shapes (``--quick``: a tiny batch,
-   one-block large models);
+4. the step benchmark (``benchmarks/bench_full_step.py``) at the full batch shapes (``--quick``: week 1 at a
+   tiny batch; ``tests/test_bench_full_step.py`` builds every row);
 5. a data-loading row for weeks 6, 7 and 9: images per second through the notebook's own loaders (its
    datasets, transforms, ``utils.make_loader`` workers) on stand-ins of a few thousand images.
 
@@ -201,12 +201,13 @@ def main() -> int:
 
     def bench() -> tuple[bool, str]:
         cmd = [sys.executable, str(REPO_ROOT / "benchmarks" / "bench_full_step.py")]
-        cmd += ["--batch-scale", "0.001", "--light", "--steps", "1", "--warmup", "0"] if args.quick else []
+        # --quick: one week through the command line (tests/test_bench_full_step.py builds every row in CI)
+        cmd += ["--weeks", "01", "--batch-scale", "0.001", "--light", "--steps", "1", "--warmup", "0"] if args.quick else []
         done = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
         print(done.stdout)
         return done.returncode == 0 and "ERROR" not in done.stdout, "see the table above"
 
-    step("4. step benchmark" + (" (tiny batch, one-block large models)" if args.quick else " at full batch shapes"), bench)
+    step("4. step benchmark" + (" (week 1, tiny batch)" if args.quick else " at full batch shapes"), bench)
 
     def loaders() -> tuple[bool, str]:
         from tests.standins import images, weights
