@@ -3,9 +3,10 @@
 A free Colab VM has 12.7 GB of RAM, so each week's data section must stay well under it (goal: 8 GB). For
 each week this writes stand-ins of the real datasets *at their full size* (random pixels, the released
 on-disk formats: STL10's 100,000 unlabeled images are 2.8 GB), then runs the notebook's own code cells in
-the ``full`` profile (not a dry run) in a fresh process, from the setup cell up to the first cell that
-defines a model (``class ...(nn.Module)``) or the week's own stop marker, and reports that process's
-peak resident memory (``ru_maxrss``) and the time it took. No GPU is used (``CUDA_VISIBLE_DEVICES=""``):
+the ``full`` profile (not a dry run) in a fresh process, from the setup cell up to the week's stop marker (the
+first cell after its data section) or, without one, the first cell that defines a model (``class ...(nn.Module)``),
+and reports that process's peak resident memory (``ru_maxrss``) and the time it took. No GPU is used
+(``CUDA_VISIBLE_DEVICES=""``):
 on a GPU machine the loaders add worker processes, whose memory is their own, and tensors moved to the
 GPU leave host memory.
 
@@ -39,14 +40,14 @@ FULL_SIZE: dict[str, Callable[[Path], object]] = {  # the released split sizes
     "resnet18": weights.write_resnet18_imagenet,
     "moco_v2": weights.write_moco_v2,
 }
-WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder, stand-ins, extra stop marker)
+WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder, stand-ins, the cell after the data)
     "01": ("week01_autoencoder", ("stl10",), None),
-    "02": ("week02_rotation", ("stl10",), None),
+    "02": ("week02_rotation", ("stl10",), "def load_resnet("),
     "04": ("week04_simclr", ("stl10", "resnet18"), None),
-    "05": ("week05_moco_clustering", ("stl10", "moco_v2"), None),
-    "06": ("week06_vit_distillation", ("cifar100",), None),
-    "07": ("week07_dino", ("pathmnist",), None),
-    "08": ("week08_masked_modeling", ("cifar10",), None),
+    "05": ("week05_moco_clustering", ("stl10", "moco_v2"), "def kmeans_clusters("),
+    "06": ("week06_vit_distillation", ("cifar100",), "class Renormalize("),
+    "07": ("week07_dino", ("pathmnist",), "class DINOHead("),
+    "08": ("week08_masked_modeling", ("cifar10",), "def patchify("),
     "09": ("week09_clip_ood", ("cifar10", "cifar100"), "def load_clip("),
 }
 MODEL_CELL = re.compile(r"^class \w+\((nn\.Module|torch\.nn\.Module)\)", re.M)
@@ -61,7 +62,7 @@ namespace = {{"__name__": "__main__"}}
 os.chdir(os.path.join({repo!r}, week))
 start, ran = time.perf_counter(), 0
 for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-    if i > 0 and (MODEL_CELL.search(cell.source) or (marker and marker in cell.source)):
+    if i > 0 and ((marker and marker in cell.source) or (not marker and MODEL_CELL.search(cell.source))):
         break
     exec(compile(cell.source.replace("\n%", "\n#%"), f"<{{week}} cell {{i}}>", "exec"), namespace)
     ran += 1

@@ -71,3 +71,30 @@ def execute_notebook(path: Path, substitutions: dict[str, str] | None = None, pr
         else:
             os.environ["COURSE_PROFILE"] = old_profile
     return None
+
+
+def notebook_namespace(week: str, stop_at: str) -> dict:
+    """The namespace of ``week``'s solution notebook after every code cell before the first one containing ``stop_at``.
+
+    Runs in the smoke profile (unless one is set) from the week's folder, as the kernel would; raises if no cell
+    contains ``stop_at``. Tests use it to call the notebook's own classes and functions on small inputs.
+    """
+    os.environ.setdefault("COURSE_PROFILE", "smoke")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    namespace = {"__name__": f"{week}_notebook"}
+    cwd = os.getcwd()
+    os.chdir(REPO_ROOT / week)
+    try:
+        for cell in nbformat.read(solution_path(week), as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            if stop_at in cell.source:
+                break
+            exec(compile(cell.source, f"<{week} cell>", "exec"), namespace)
+        else:
+            raise AssertionError(f"no cell with {stop_at!r} in the notebook")
+    finally:
+        os.chdir(cwd)
+        import matplotlib.pyplot as plt
+        plt.close("all")
+    return namespace

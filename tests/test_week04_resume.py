@@ -6,13 +6,10 @@ random-number state that draws the augmentations and the batch order. This test 
 cells up to the real pre-training run (smoke profile; the GPU when there is one, as in benchmarks/gpu_check.py)
 and trains a small ResNetSimCLR with the notebook's own functions.
 """
-import os
-
-import nbformat
 import pytest
 import torch
 
-from tests.nbtools import REPO_ROOT, solution_path
+from tests.nbtools import notebook_namespace
 
 WEEK = "week04_simclr"
 STOP_AT = "history = utils.fit(model, optimizer, pretrain_batches"
@@ -21,26 +18,8 @@ EPOCHS = 3
 
 @pytest.fixture(scope="module")
 def ns():
-    """The notebook's namespace after every code cell before the real pre-training run."""
-    os.environ.setdefault("COURSE_PROFILE", "smoke")
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    namespace = {"__name__": "week04_notebook"}
-    cwd = os.getcwd()
-    os.chdir(REPO_ROOT / WEEK)
-    try:
-        for cell in nbformat.read(solution_path(WEEK), as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            if STOP_AT in cell.source:
-                break
-            exec(compile(cell.source, f"<{WEEK} cell>", "exec"), namespace)
-        else:
-            raise AssertionError(f"no cell with {STOP_AT!r} in the notebook")
-    finally:
-        os.chdir(cwd)
-        import matplotlib.pyplot as plt
-        plt.close("all")
-    return namespace
+    """The notebook's namespace after every code cell before the real training run."""
+    return notebook_namespace(WEEK, STOP_AT)
 
 
 class Interrupt(Exception):

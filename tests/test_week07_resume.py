@@ -5,13 +5,10 @@ cells up to (not including) the cell that starts the real training run, in the s
 then trains tiny models with the notebook's own ``DINOTrainer`` (on the GPU with AMP when there is one:
 benchmarks/gpu_check.py runs this test there).
 """
-import os
-
-import nbformat
 import pytest
 import torch
 
-from tests.nbtools import REPO_ROOT, solution_path
+from tests.nbtools import notebook_namespace
 
 WEEK = "week07_dino"
 STOP_AT = "trainer = DINOTrainer("
@@ -20,27 +17,8 @@ EPOCHS = 3
 
 @pytest.fixture(scope="module")
 def ns():
-    """The notebook's namespace after executing every code cell before the real training run."""
-    os.environ.setdefault("COURSE_PROFILE", "smoke")
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    nb = nbformat.read(solution_path(WEEK), as_version=4)
-    namespace = {"__name__": "week07_notebook"}
-    cwd = os.getcwd()
-    os.chdir(REPO_ROOT / WEEK)
-    try:
-        for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            if STOP_AT in cell.source:
-                break
-            exec(compile(cell.source, f"<{WEEK} cell>", "exec"), namespace)
-        else:
-            raise AssertionError(f"no cell with {STOP_AT!r} in the notebook")
-    finally:
-        os.chdir(cwd)
-        import matplotlib.pyplot as plt
-        plt.close("all")
-    return namespace
+    """The notebook's namespace after every code cell before the real training run."""
+    return notebook_namespace(WEEK, STOP_AT)
 
 
 class Interrupt(Exception):
