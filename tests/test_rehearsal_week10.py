@@ -42,13 +42,17 @@ def test_week10_full_dry_run_on_standins(week10_standins, tmp_path):
 
     shutil.rmtree(dry_run_checkpoints(WEEK), ignore_errors=True)
     result = rehearse(WEEK, week10_standins, tmp_path, substitutions=LIGHT, patches=("torchvision_md5",))
-    assert result["error"] is None, f"dry run failed (see {result['notebook']}):\n{result['error'][-3000:]}"
     report = result["report"]
-    assert report is not None and report["dry_run"]
-    produced = {r["metric"] for r in report["rows"] if r["measured"] is not None}
+    assert report is not None and report["dry_run"], f"the final check did not run:\n{(result['error'] or '')[-3000:]}"
     expected = set(load_expected(Path(__file__).resolve().parent.parent / WEEK / "expected_metrics.json", "full"))
     assert DROPPED & expected, "the dropped models' metrics must be course expectations"
-    assert expected - DROPPED <= produced, f"full metrics not produced: {sorted(expected - DROPPED - produced)}"
+    missing = {r["metric"] for r in report["rows"] if r["verdict"] == "MISSING"}
+    # The lighter option leaves out the larger models, so their expected metrics are the only ones missing, and the
+    # final check (which requires every expected metric) is the only cell allowed to fail, for that reason alone.
+    assert missing == DROPPED & expected, f"missing besides the dropped models: {sorted(missing - DROPPED)}"
+    if result["error"] is not None:
+        assert "did not meet expectations" in result["error"] and "check_metrics" in result["error"], \
+            f"a cell other than the final check failed (see {result['notebook']}):\n{result['error'][-3000:]}"
     outputs = result["outputs"]
     for text in ("GMACs per image, zero-shot CIFAR-100", "effective robustness", "baseline: logit(IN-R)",
                  "resnet50", "is most similar to"):
