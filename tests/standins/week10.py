@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from tests.standins import weights
 from tests.standins.weights import write_open_clip, write_timm_vit_b16
 
 VIT = "vit_base_patch16_224.augreg_in1k"
@@ -77,14 +78,8 @@ def write_cue_conflict(root: Path, seed: int = 2) -> Path:
 
 
 def write_resnet50_imagenet(root: Path) -> Path:
-    """``root/torch/hub/checkpoints/resnet50-0676ba61.pth``: torchvision's ResNet-50 ``IMAGENET1K_V1`` state dict."""
-    import torchvision
-
-    url = torchvision.models.ResNet50_Weights.IMAGENET1K_V1.url
-    path = root / "torch" / "hub" / "checkpoints" / url.rsplit("/", 1)[-1]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(torchvision.models.resnet50().state_dict(), path)
-    return path
+    """torchvision's ResNet-50 ``IMAGENET1K_V1`` (``resnet50-0676ba61.pth``) in the torch hub cache."""
+    return weights.write_torchvision_imagenet(root, "resnet50")
 
 
 def write_week10(root: Path, clip_models: list[tuple[str, str]]) -> Path:

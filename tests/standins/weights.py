@@ -13,15 +13,20 @@ import torch
 FAKE_COMMIT = "0" * 40  # the snapshot folder name of a Hugging Face hub cache entry
 
 
-def write_resnet18_imagenet(root: Path) -> Path:
-    """``root/torch/hub/checkpoints/resnet18-f37072fd.pth``: torchvision's ImageNet ResNet18 state dict."""
+def write_torchvision_imagenet(root: Path, arch: str = "resnet18") -> Path:
+    """``root/torch/hub/checkpoints/<file of the URL>``: torchvision's ``IMAGENET1K_V1`` state dict of ``arch`` (random)."""
     import torchvision
 
-    url = torchvision.models.ResNet18_Weights.IMAGENET1K_V1.url
+    url = torchvision.models.get_model_weights(arch).IMAGENET1K_V1.url
     path = root / "torch" / "hub" / "checkpoints" / url.rsplit("/", 1)[-1]
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(torchvision.models.resnet18().state_dict(), path)
+    torch.save(torchvision.models.get_model(arch).state_dict(), path)
     return path
+
+
+def write_resnet18_imagenet(root: Path) -> Path:
+    """torchvision's ImageNet ResNet18 (``resnet18-f37072fd.pth``), as week 4 reads it."""
+    return write_torchvision_imagenet(root, "resnet18")
 
 
 def write_moco_v2(root: Path) -> Path:
