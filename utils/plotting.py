@@ -304,8 +304,9 @@ def plot_schedules(schedules: Mapping[str, ArrayLike], *, xlabel: str = "step", 
 
 def show_attention(images: ArrayLike, attention_maps: ArrayLike, titles: Sequence[str] | None = None, *,
                    title: str = "Attention per head", mean: Sequence[float] | None = None,
-                   std: Sequence[float] | None = None, size: float = 1.6) -> None:
-    """One row per image ``(N, C, H, W)``: the image, then its ``(N, heads, h, w)`` attention map per head."""
+                   std: Sequence[float] | None = None, size: float = 1.6,
+                   map_titles: Sequence[str] | None = None) -> None:
+    """One row per image ``(N, C, H, W)``: the image, then its ``(N, heads, h, w)`` maps (titled ``map_titles``, else per head)."""
     imgs, maps = to_display(images, mean, std), _np(attention_maps)
     heads = maps.shape[1]
     fig, axes = plt.subplots(len(imgs), heads + 1, figsize=(size * (heads + 1), size * len(imgs)), squeeze=False)
@@ -314,7 +315,7 @@ def show_attention(images: ArrayLike, attention_maps: ArrayLike, titles: Sequenc
         axes[r, 0].set_title(titles[r] if titles is not None else "image", fontsize=8)
         for h in range(heads):
             axes[r, h + 1].imshow(maps[r, h], cmap="inferno", interpolation="nearest")
-            axes[r, h + 1].set_title(f"head {h + 1}", fontsize=8)
+            axes[r, h + 1].set_title(map_titles[h] if map_titles is not None else f"head {h + 1}", fontsize=8)
             axes[r, h + 1].axis("off")
     fig.suptitle(title)
     fig.tight_layout()
