@@ -72,16 +72,49 @@ def _documented_without_shapes(source: str) -> list[str]:
     return missing
 
 
+def _is_one_class(source: str, max_lines: int = 45) -> bool:
+    """A cell that is one class definition of at most ``max_lines`` lines (splitting it would cut one concept in two)."""
+    import ast
+    body = ast.parse(source).body
+    return len(body) == 1 and isinstance(body[0], ast.ClassDef) and len(source.strip().splitlines()) <= max_lines
+
+
+def _branches_on_config(source: str) -> bool:
+    """Whether a cell's own flow (not the functions it defines) branches on a ``cfg.*`` value, i.e. on the profile."""
+    import ast
+
+    def reads_cfg(test: ast.AST) -> bool:
+        return any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "cfg"
+                   for n in ast.walk(test))
+
+    def visit(node: ast.AST) -> bool:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return False
+        if isinstance(node, (ast.If, ast.IfExp, ast.While)) and reads_cfg(node.test):
+            return True
+        return any(visit(child) for child in ast.iter_child_nodes(node))
+
+    return visit(ast.parse(source))
+
+
 @pytest.mark.parametrize("week", WEEKS)
 def test_week_reads_like_a_lecture(week):
-    """Issue 14's bar: short code cells, at most two profile branches, the concept figure first, shapes documented."""
+    """Short code cells (a class may take ~45 lines), at most two profile branches (``PROFILE`` or ``cfg.*`` in the
+    flow), the concept figure first, shapes documented."""
     nb = nbformat.read(REPO_ROOT / week / f"{week}.ipynb", as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    long_cells = {i: len(c.splitlines()) for i, c in enumerate(code) if len(c.splitlines()) > 30}
+    long_cells = {i: len(c.splitlines()) for i, c in enumerate(code) if len(c.splitlines()) > 30 and not _is_one_class(c)}
     assert not long_cells, f"code cells over 30 lines (code cell index: lines): {long_cells}"
-    branches = [i for i, c in enumerate(code) if PROFILE_BRANCH.search(c)]
+    branches = [i for i, c in enumerate(code) if PROFILE_BRANCH.search(c) or _branches_on_config(c)]
     assert len(branches) <= 2, f"code cells {branches} branch on the profile; put the difference behind the config or a loader"
     assert "](figures/concept.png)" in nb.cells[0].source, \
         "the first markdown cell shows the committed concept figure (it renders before anything runs)"
     undocumented = [name for c in code for name in _documented_without_shapes(c)]
     assert not undocumented, f"document what forward takes and returns, with shapes: {undocumented}"
+
+
+def test_config_branches_count_as_profile_branches():
+    assert _branches_on_config("if cfg.encoder == 'x':\n    y = 1")
+    assert _branches_on_config("y = 1 if cfg.pretrained else 2")
+    assert not _branches_on_config("def load(cfg):\n    if cfg.pretrained:\n        return 1")
+    assert _is_one_class("class A:\n" + "    x = 1\n" * 40) and not _is_one_class("class A:\n" + "    x = 1\n" * 50)

@@ -6,7 +6,7 @@ only what every week needs around it.
 from .concepts import concept_figure
 from .data import (DatasetUnavailableError, DigitsImages, DryRunSubset, IMAGE_DATASETS, IMAGENET_MEAN, IMAGENET_STD,
                    class_names, data_root, dataset_to_tensors, download_file, fetching, file_digests, image_dataset,
-                   load_hf_dataset, make_loader, TensorBatches, tissue_dataset)
+                   load_hf_dataset, make_loader, normalize_images, TensorBatches, tissue_dataset, to_unit_float)
 from .generators import ClutteredImages, NoisyImages, TextureImages
 from .models import SmallConvNet
 from .evaluation import (auroc, clustering_accuracy, clustering_metrics, cosine_topk, euclidean_knn_accuracy, extract_features,
@@ -17,7 +17,9 @@ from .plotting import (plot_agreement, plot_attention_distances, plot_bars, plot
                        show_matrices, show_neighbors, show_reconstructions)
 from .profiles import (Config, checkpoint_dir, get_device, get_profile, is_dry_run, make_config, profile_banner,
                        set_seed)
-from .training import (History, ModelEMA, MovingAverage, cosine_schedule, count_parameters, define_param_groups, fit,
+from .training import (History, ModelEMA, MovingAverage, adamw_warmup_cosine, cosine_schedule, count_parameters, define_param_groups, fit,
                        load_best, load_checkpoint, save_checkpoint, to_device, warmup_cosine_lambda)
+
+from .weights import moco_v2_checkpoint, open_clip_model, timm_model, torchvision_model
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -351,6 +351,19 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool = False, drop_l
                       persistent_workers=num_workers > 0, **kwargs)
 
 
+def to_unit_float(images: torch.Tensor) -> torch.Tensor:
+    """uint8 images in [0, 255] -> float32 in [0, 1]; float images pass through as float32 (taught in week 4)."""
+    return images.float().div(255) if images.dtype == torch.uint8 else images.float()
+
+
+def normalize_images(images: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
+    """(B, C, H, W) uint8 or [0, 1] images -> float32 standardised per channel, on their device (taught in week 4)."""
+    x = to_unit_float(images)
+    mean_t = torch.as_tensor(mean, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+    std_t = torch.as_tensor(std, dtype=x.dtype, device=x.device).view(1, -1, 1, 1)
+    return (x - mean_t) / std_t
+
+
 class TensorBatches:
     """Mini-batches sliced from in-memory tensors on their own device (no DataLoader, no copies); introduced in week 4.
 

@@ -242,6 +242,14 @@ def warmup_cosine_lambda(total_steps: int, warmup_steps: int = 0, final_ratio: f
     return factor
 
 
+def adamw_warmup_cosine(params: Iterable, lr: float, weight_decay: float, total_steps: int, warmup_steps: int = 0,
+                        betas: tuple[float, float] = (0.9, 0.999)) -> tuple[torch.optim.AdamW, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW with a per-step linear warm-up then cosine decay to 0 (taught in week 2); step the scheduler every batch."""
+    optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, betas=betas)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_cosine_lambda(total_steps, warmup_steps))
+    return optimizer, scheduler
+
+
 class ModelEMA(nn.Module):
     """Exponential moving average of a model's weights: ``ema = decay * ema + (1 - decay) * model``."""
 

@@ -6,24 +6,13 @@ from typing import Any, Callable, Iterable, Sequence
 import torch
 from torch import nn
 
-from ..data import data_root, fetching
+from ..weights import open_clip_model, timm_model, torchvision_model
 
 
 def load_open_clip(model: str, pretrained: str) -> tuple[nn.Module, Callable, Callable]:
-    """``(model, preprocess, tokenizer)`` of an open_clip checkpoint; a copy at ``<data>/open_clip/<model>_<tag>.bin`` is used first."""
-    import open_clip
-
-    cfg = open_clip.get_pretrained_cfg(model, pretrained)
-    if not cfg:
-        raise ValueError(f"open_clip has no pretrained tag {pretrained!r} for {model!r}")
-    url = f"https://huggingface.co/{cfg['hf_hub'].strip('/')}" if cfg.get("hf_hub") else cfg["url"]
-    cache = data_root() / "open_clip"
-    local = cache / f"{model}_{pretrained}.bin"
-    with fetching(f"open_clip {model} ({pretrained})", url, cache,
-                  f"{local.name} (the checkpoint file, renamed) or the Hugging Face cache in {cache}"):
-        net, _, preprocess = open_clip.create_model_and_transforms(
-            model, pretrained=str(local) if local.exists() else pretrained, cache_dir=str(cache))
-    return net.eval(), preprocess, open_clip.get_tokenizer(model)
+    """``(model, preprocess, tokenizer)`` of an open_clip checkpoint in evaluation mode (``utils.open_clip_model``)."""
+    net, preprocess, tokenizer = open_clip_model(model, pretrained)
+    return net.eval(), preprocess, tokenizer
 
 
 def load_torchvision_resnet50() -> tuple[nn.Module, Callable]:
@@ -31,19 +20,14 @@ def load_torchvision_resnet50() -> tuple[nn.Module, Callable]:
     import torchvision
 
     weights = torchvision.models.ResNet50_Weights.IMAGENET1K_V1
-    with fetching("torchvision ResNet-50 IMAGENET1K_V1", weights.url, torch.hub.get_dir() + "/checkpoints"):
-        net = torchvision.models.resnet50(weights=weights)
-    return net.eval(), weights.transforms()
+    return torchvision_model("resnet50", weights).eval(), weights.transforms()
 
 
 def load_timm(name: str) -> tuple[nn.Module, Callable]:
     """A pretrained timm model (Hugging Face hub cache in ``<data>/timm``) and its evaluation preprocessing."""
     import timm
 
-    cache = data_root() / "timm"
-    with fetching(f"timm {name}", f"https://huggingface.co/timm/{name}", cache,
-                  f"the Hugging Face hub cache of timm/{name} in {cache}"):
-        net = timm.create_model(name, pretrained=True, cache_dir=cache)
+    net = timm_model(name)
     config = timm.data.resolve_data_config({}, model=net)
     return net.eval(), timm.data.create_transform(**config)
 
