@@ -83,6 +83,19 @@ def test_check_metrics_fails_with_readable_table(expected_file):
     assert lines["loss"].rstrip().endswith("pass") and lines["ratio"].rstrip().endswith("MISSING")
 
 
+def test_check_metrics_lists_parts_left_out_as_not_run(expected_file, capsys):
+    rows = check_metrics({"acc": 75, "loss": 0.5}, expected_file, "smoke", not_run=["auroc", "ratio"])
+    assert {r["metric"]: r["verdict"] for r in rows} == {"acc": "pass", "loss": "pass", "auroc": "not run",
+                                                          "ratio": "not run"}
+    assert "All 2 expected metrics hold (2 more belong to parts the config left out: not run)." in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="ratio"):  # only what was named is excused
+        check_metrics({"acc": 75, "loss": 0.5}, expected_file, "smoke", not_run=["auroc"])
+    with pytest.raises(ValueError, match="measured"):
+        check_metrics({"acc": 75, "loss": 0.5, "auroc": 81}, expected_file, "smoke", not_run=["auroc", "ratio"])
+    with pytest.raises(ValueError, match="without an expectation"):
+        check_metrics({"acc": 75}, expected_file, "smoke", not_run=["typo"])
+
+
 def test_check_metrics_rejects_nan(expected_file):
     with pytest.raises(AssertionError):
         check_metrics({"acc": 43.0}, expected_file, "full")  # outside tolerance

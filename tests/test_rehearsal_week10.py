@@ -46,13 +46,12 @@ def test_week10_full_dry_run_on_standins(week10_standins, tmp_path):
     assert report is not None and report["dry_run"], f"the final check did not run:\n{(result['error'] or '')[-3000:]}"
     expected = set(load_expected(Path(__file__).resolve().parent.parent / WEEK / "expected_metrics.json", "full"))
     assert DROPPED & expected, "the dropped models' metrics must be course expectations"
-    missing = {r["metric"] for r in report["rows"] if r["verdict"] == "MISSING"}
-    # The lighter option leaves out the larger models, so their expected metrics are the only ones missing, and the
-    # final check (which requires every expected metric) is the only cell allowed to fail, for that reason alone.
-    assert missing == DROPPED & expected, f"missing besides the dropped models: {sorted(missing - DROPPED)}"
-    if result["error"] is not None:
-        assert "did not meet expectations" in result["error"] and "check_metrics" in result["error"], \
-            f"a cell other than the final check failed (see {result['notebook']}):\n{result['error'][-3000:]}"
+    verdicts = {r["metric"]: r["verdict"] for r in report["rows"]}
+    # The lighter option leaves out the larger models: their expected metrics, and only theirs, are listed as not run,
+    # every other expected metric is produced, and the notebook runs to the end.
+    assert {m for m, v in verdicts.items() if v == "not run"} == DROPPED & expected
+    assert not [m for m, v in verdicts.items() if v == "MISSING"], verdicts
+    assert result["error"] is None, f"a cell failed (see {result['notebook']}):\n{result['error'][-3000:]}"
     outputs = result["outputs"]
     for text in ("GMACs per image, zero-shot CIFAR-100", "effective robustness", "baseline: logit(IN-R)",
                  "resnet50", "is most similar to"):

@@ -5,7 +5,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .profiles import is_dry_run
 
@@ -45,20 +45,29 @@ def _passes(value: float, spec: Mapping[str, Any]) -> bool:
     return spec.get("min", -math.inf) <= value <= spec.get("max", math.inf)
 
 
-def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str) -> list[dict[str, Any]]:
+def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str,
+                  not_run: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Print a table (metric, expected, measured, verdict) and raise ``AssertionError`` on any failure.
 
     Every expected metric must be measured; measured metrics without an expectation are shown as
     ``info``. In a dry run (``COURSE_DRY_RUN=1``) values are not judged (verdict ``produced``), but a
-    missing metric still fails. Returns the table rows.
+    missing metric still fails. ``not_run`` names expected metrics of parts this run's config leaves out
+    (e.g. a model dropped to fit a free GPU): listed as ``not run``, neither judged nor failing, and
+    an error if one of them was measured after all. Returns the table rows.
     """
     expected = load_expected(path, profile)
+    not_run = set(not_run)
+    if unknown := sorted(not_run - set(expected)):
+        raise ValueError(f"not_run names metrics without an expectation: {unknown}")
+    if ran := sorted(not_run & set(measured)):
+        raise ValueError(f"not_run names metrics this run measured: {ran}")
     dry = is_dry_run() and profile == "full"
     rows = []
     for name, spec in expected.items():
         value = measured.get(name)
         value = None if value is None else float(value)
-        verdict = "MISSING" if value is None else ("produced" if dry else "pass" if _passes(value, spec) else "FAIL")
+        verdict = ("not run" if name in not_run else "MISSING" if value is None
+                   else "produced" if dry else "pass" if _passes(value, spec) else "FAIL")
         rows.append({"metric": name, "expected": _describe(spec), "measured": value, "verdict": verdict,
                      "note": spec.get("note", "")})
     for name in sorted(set(measured) - set(expected)):
@@ -79,10 +88,12 @@ def check_metrics(measured: Mapping[str, float], path: Path | str, profile: str)
                                         indent=2))
     if failed:
         raise AssertionError(f"{len(failed)} metric(s) did not meet expectations: {', '.join(failed)}\n{table}")
+    checked = len(expected) - len(not_run)
+    left_out = f" ({len(not_run)} more belong to parts the config left out: not run)" if not_run else ""
     if dry:
-        print(f"DRY RUN: all {len(expected)} expected metrics were produced (their values are not judged).")
+        print(f"DRY RUN: all {checked} expected metrics were produced (their values are not judged){left_out}.")
     else:
-        print(f"All {len(expected)} expected metrics hold.")
+        print(f"All {checked} expected metrics hold{left_out}.")
     return rows
 
 
