@@ -654,7 +654,7 @@ def build_week12(ctx: Ctx, train_proteins: int | None = None) -> list[Part]:
     cfg = full_config(week)
     import esm
     alphabet = esm.data.Alphabet.from_architecture("ESM-1b")
-    ns = notebook_defs(week, ["symmetrize", "apc", "postprocess_attention", "head_loss"], {"alphabet": alphabet})
+    ns = notebook_defs(week, ["symmetrize", "apc", "postprocess_attention", "head_loss"], {})
     if cfg["model_name"] != "esm2_t33_650M_UR50D":
         raise ValueError(f"full model is {cfg['model_name']!r}; this row builds esm2_t33_650M_UR50D")
     length = cfg["max_len"]
@@ -675,7 +675,7 @@ def build_week12(ctx: Ctx, train_proteins: int | None = None) -> list[Part]:
         def loss() -> torch.Tensor:  # the notebook's pair_features + head_loss, one protein per step
             with torch.no_grad():
                 attentions = model(tokens, need_head_weights=True)["attentions"]
-                features = ns["postprocess_attention"](attentions, tokens, n_layers)[0]
+                features = ns["postprocess_attention"](attentions, tokens, alphabet.eos_idx, n_layers)[0]
             return ns["head_loss"](head, features, contacts, class_weight)
 
         return train_step(head, optimizer, loss, ctx, amp=False)
