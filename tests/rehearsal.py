@@ -39,6 +39,15 @@ PATCHES: dict[str, str] = {
         "    with _np.load(_npz) as _f:\n"
         "        _medmnist.INFO['pathmnist']['n_samples'] = {s: len(_f[f'{s}_images']) for s in ('train', 'val', 'test')}\n"
     ),
+    # MoCo v2's checkpoint (week 5): utils.moco_v2_checkpoint checks that the file's MD5 starts with the prefix
+    # published in the facebookresearch/moco README, which a random stand-in cannot match; the stand-in's own MD5
+    # prefix replaces it (the SHA-256 sidecar check runs unpatched).
+    "moco_v2_md5_prefix": (
+        "import hashlib as _hashlib, utils as _utils, utils.weights as _weights\n"
+        "_moco = _utils.data_root() / 'moco' / _weights.MOCO_V2_URL.rsplit('/', 1)[-1]\n"
+        "if _moco.exists():  # rehearsal only: the stand-in's MD5 prefix replaces the published one\n"
+        "    _weights.MOCO_V2_MD5_PREFIX = _hashlib.md5(_moco.read_bytes()).hexdigest()[:8]\n"
+    ),
 }
 
 
