@@ -27,6 +27,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WAIT_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME")
+SHOWN_VARIABLES = WAIT_VARIABLES + ("OMP_NUM_THREADS",)
 
 
 def run_week(week: str, env: dict[str, str], timeout: float) -> tuple[float, bool]:
@@ -53,8 +54,8 @@ def setting_env(setting: str) -> dict[str, str]:
 
 
 def describe(env: dict[str, str]) -> str:
-    """The wait variables an environment sets, or the course's default."""
-    shown = [f"{k}={env[k]}" for k in WAIT_VARIABLES if k in env]
+    """The wait and thread-count variables an environment sets, or the course's default."""
+    shown = [f"{k}={env[k]}" for k in SHOWN_VARIABLES if k in env]
     return " ".join(shown) or "course default (setup cell)"
 
 
