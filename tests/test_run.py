@@ -83,3 +83,20 @@ def test_the_report_links_every_executed_notebook_and_shows_its_metrics(tmp_path
     assert 'href="week01_autoencoder_smoke.html"' in page and "0 passed, 2 failed" in page
     assert "probe_gain" in page and "12.5" in page and "&gt;= 90" in page and "class=bad>FAIL" in page
     assert "stopped before its final check" in page and "kernel died" in page
+
+
+def test_the_report_embeds_the_concept_figure_from_the_week_folder(tmp_path):
+    """The rendered notebook lives in runs/, away from the week's figures/: its concept figure is embedded."""
+    import base64
+
+    from utils.report import render_notebook
+
+    week_dir, out_dir = tmp_path / "week07_dino", tmp_path / "runs"
+    (week_dir / "figures").mkdir(parents=True)
+    out_dir.mkdir()
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+    (week_dir / "figures" / "concept.png").write_bytes(png)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Week 07\n\n![the idea](figures/concept.png)")])
+    nbformat.write(nb, out_dir / "week07_dino_smoke.ipynb")
+    page = render_notebook(out_dir / "week07_dino_smoke.ipynb", week_dir).read_text()
+    assert "data:image/png;base64" in page and 'src="figures/concept.png"' not in page

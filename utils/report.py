@@ -17,12 +17,18 @@ th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: ta
 """
 
 
-def render_notebook(notebook: Path) -> Path:
-    """Write ``notebook`` (an executed ``.ipynb``) as HTML next to it, with nbconvert; return the HTML file."""
+def render_notebook(notebook: Path, source_dir: Path | None = None) -> Path:
+    """Write ``notebook`` (an executed ``.ipynb``) as HTML next to it, with nbconvert; return the HTML file.
+
+    Images its markdown links (the concept figure, ``figures/concept.png``) are embedded, found relative to
+    ``source_dir`` (the week's folder; default: the notebook's own), so the page shows them wherever it is opened.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    resources = {"metadata": {"path": str(source_dir or notebook.parent)}}
+    body, _ = HTMLExporter(embed_images=True).from_notebook_node(nbformat.read(notebook, as_version=4),
+                                                                  resources=resources)
     target = notebook.with_suffix(".html")
     target.write_text(body, encoding="utf-8")
     return target
@@ -56,7 +62,7 @@ def write_report(rows: Sequence[Mapping[str, Any]], out_dir: Path, title: str = 
         notebook = Path(str(r["output"]))
         link = "-"
         if notebook.exists():
-            rendered = render_notebook(notebook)
+            rendered = render_notebook(notebook, Path(str(r["source_dir"])) if r.get("source_dir") else None)
             link = f'<a href="{html.escape(rendered.name)}">{html.escape(rendered.name)}</a>'
         seed = "-" if r.get("seed") is None else str(r["seed"])
         anchor = html.escape(notebook.stem)

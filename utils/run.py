@@ -117,7 +117,7 @@ def run_week(week: str, profile: str, out_dir: Path, timeout: int | None = None,
     ok = not error and verdict == "pass"
     return {"week": week, "profile": run_name(profile), "seed": seed, "minutes": minutes, "metrics": verdict,
             "status": "ok" if ok else "FAILED", "error": error, "details": details, "unavailable": unavailable,
-            "output": str(out_nb), "metrics_file": str(metrics_file), "measured": measured}
+            "output": str(out_nb), "metrics_file": str(metrics_file), "measured": measured, "source_dir": str(src.parent)}
 
 
 def seed_table(rows: list[dict[str, object]]) -> str:
