@@ -1,11 +1,12 @@
-"""Benchmark: peak host memory of every image week's data loading at the real dataset sizes (issue 26).
+"""Benchmark: peak host memory of the data loading of the image weeks and week 3 at the real dataset sizes (issue 26).
 
 A free Colab VM has 12.7 GB of RAM, so each week's data section must stay well under it (goal: 8 GB). For
 each week this writes stand-ins of the real datasets *at their full size* (random pixels, the released
 on-disk formats: STL10's 100,000 unlabeled images are 2.8 GB), then runs the notebook's own code cells in
 the ``full`` profile (not a dry run) in a fresh process, from the setup cell up to the week's stop marker (the
 first cell after its data section) or, without one, the first cell that defines a model (``class ...(nn.Module)``),
-and reports that process's peak resident memory (``ru_maxrss``) and the time it took. No GPU is used
+and reports that process's peak resident memory (``ru_maxrss``) and the time it took. Checkpoints and caches go to
+a temporary ``COURSE_CHECKPOINTS``, never into the week's folder. No GPU is used
 (``CUDA_VISIBLE_DEVICES=""``):
 on a GPU machine the loaders add worker processes, whose memory is their own, and tensors moved to the
 GPU leave host memory.
@@ -29,7 +30,7 @@ from typing import Callable
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 from tests.rehearsal import PATCHES  # noqa: E402  (the MD5 / split-size checks random stand-ins cannot pass)
-from tests.standins import images, weights  # noqa: E402
+from tests.standins import images, text, weights  # noqa: E402
 
 LIMIT_GB = 8.0
 # Week 5 is not here: in full its data section is week 1's STL10 train/test (read lazily), and its MoCo file's
@@ -41,10 +42,14 @@ FULL_SIZE: dict[str, Callable[[Path], object]] = {  # the released split sizes
     "pathmnist": lambda root: images.write_pathmnist(root, per_class=(10_000, 1_112, 798)),
     "resnet18": weights.write_resnet18_imagenet,
     "moco_v2": weights.write_moco_v2,
+    # IMDb's 25,000 / 25,000 / 50,000 reviews of about 230 words (8-12 sentences); week 3 pre-trains on unsupervised
+    "imdb": lambda root: text.write_imdb(root, sizes=(25_000, 25_000, 50_000), sentences=(8, 13)),
+    "bert_tokenizer": text.write_bert_tokenizer,
 }
 WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder, stand-ins, the cell after the data)
     "01": ("week01_autoencoder", ("stl10",), None),
     "02": ("week02_rotation", ("stl10",), "def load_resnet("),
+    "03": ("week03_bert", ("imdb", "bert_tokenizer"), "def add_special_tokens("),
     "04": ("week04_simclr", ("stl10", "resnet18"), None),
     "06": ("week06_vit_distillation", ("cifar100",), "class Renormalize("),
     "07": ("week07_dino", ("pathmnist",), "class DINOHead("),
@@ -79,9 +84,11 @@ def measure(week: str, root: Path) -> dict:
     folder, _, marker = WEEKS[week]
     code = ("import re\nMODEL_CELL = re.compile(" + repr(MODEL_CELL.pattern) + ", re.M)\n"
             + CHILD.format(repo=str(REPO_ROOT), week=folder, patches="\n".join(PATCHES.values()), marker=marker))
-    env = {**os.environ, "COURSE_PROFILE": "full", "COURSE_DRY_RUN": "0", "COURSE_DATA": str(root),
-           "TORCH_HOME": str(root / "torch"), "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="bench-checkpoints-") as checkpoints:
+        env = {**os.environ, "COURSE_PROFILE": "full", "COURSE_DRY_RUN": "0", "COURSE_DATA": str(root),
+               "COURSE_CHECKPOINTS": checkpoints, "TORCH_HOME": str(root / "torch"), "HF_HOME": str(root / "hf_home"),
+               "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -90,7 +97,7 @@ def measure(week: str, root: Path) -> dict:
 def main() -> None:
     """Write the full-size stand-ins each selected week needs, measure its data cells, print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--weeks", default=",".join(WEEKS), help="comma-separated weeks (default: all image weeks)")
+    parser.add_argument("--weeks", default=",".join(WEEKS), help="comma-separated weeks (default: all measured weeks)")
     parser.add_argument("--data", type=Path, default=None, help="folder for the full-size stand-ins (kept)")
     args = parser.parse_args()
     weeks = [w.strip().zfill(2) for w in args.weeks.split(",") if w.strip()]

@@ -2,7 +2,7 @@
 
 See ``tests/test_rehearsal.py`` for what a rehearsal checks. Week 3 reads its data through ``datasets`` and
 ``transformers`` offline (``tests/standins/text.py`` says which files those find); besides, a dry run must
-leave nothing behind that a real run would read, such as the tokenised-corpus cache in ``week03_bert/.cache``.
+leave nothing behind that a real run would read, such as the tokenised-corpus cache in ``week03_bert/checkpoints/full/tokenised``.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def text_standins(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _cache_files() -> dict[str, int]:
     """The week's tokenised-corpus cache files (a real full run's) and their modification times."""
-    return {p.name: p.stat().st_mtime_ns for p in (REPO_ROOT / WEEK / ".cache").glob("*")}
+    return {p.name: p.stat().st_mtime_ns for p in (REPO_ROOT / WEEK / "checkpoints" / "full" / "tokenised").glob("*")}
 
 
 def test_week03_full_dry_run_on_standins(text_standins, tmp_path):

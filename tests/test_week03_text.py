@@ -96,6 +96,24 @@ def test_tokenized_corpus_cache_roundtrip(tmp_path):
     assert np.array_equal(first.ids, second.ids) and np.array_equal(first.doc_starts, second.doc_starts)
 
 
+def test_a_cache_written_for_other_documents_is_tokenised_again(tmp_path, capsys):
+    docs = text.generate_reviews(30, seed=1)
+    tok = text.train_wordpiece((s for d in docs for s in d), vocab_size=200)
+    text.tokenize_corpus(docs[:20], tok, 64, cache=tmp_path / "c.npz")  # e.g. a run on a slice, or older data
+    again = text.tokenize_corpus(docs, tok, 64, cache=tmp_path / "c.npz")
+    assert again.num_docs == 30 and "tokenising again" in capsys.readouterr().out
+    assert np.array_equal(text.tokenize_corpus(docs, tok, 64, cache=tmp_path / "c.npz").ids, again.ids)
+
+
+def test_tokenising_in_chunks_gives_the_same_corpus(monkeypatch):
+    docs = text.generate_reviews(30, seed=2)
+    tok = text.train_wordpiece((s for d in docs for s in d), vocab_size=200)
+    whole = text.tokenize_corpus(docs, tok, 12)
+    monkeypatch.setattr("utils.text.corpus.CHUNK", 7)
+    chunked = text.tokenize_corpus(docs, tok, 12)
+    assert all(np.array_equal(getattr(whole, k), getattr(chunked, k)) for k in ("ids", "offsets", "doc_starts"))
+
+
 def test_smoke_profile_datasets_are_offline_and_disjoint():
     train = text.review_corpus("unsupervised", n_reviews=50, profile="smoke")
     test = text.review_corpus("test", n_reviews=50, profile="smoke")

@@ -51,9 +51,9 @@ def _sentence(rng: np.random.Generator, label: int, n_words: int) -> str:
     return " ".join(words).capitalize() + str(rng.choice([".", ".", ".", "!", "?"]))
 
 
-def _review(rng: np.random.Generator, label: int) -> str:
-    """An IMDb-like review: 3-7 sentences of 4-40 words, some separated by ``<br /><br />`` as in the release."""
-    sentences = [_sentence(rng, label, int(rng.integers(4, 41))) for _ in range(int(rng.integers(3, 8)))]
+def _review(rng: np.random.Generator, label: int, sentences: tuple[int, int] = (3, 8)) -> str:
+    """An IMDb-like review: ``sentences`` (low, high exclusive) sentences of 4-40 words, some separated by ``<br /><br />``."""
+    sentences = [_sentence(rng, label, int(rng.integers(4, 41))) for _ in range(int(rng.integers(*sentences)))]
     return "".join(s + (" <br /><br />" if rng.random() < 0.2 else " ") for s in sentences).strip()
 
 
@@ -89,8 +89,12 @@ def _write_hub_dataset(root: Path, repo_id: str, config: str, folder: str, split
     return Path(builder.cache_dir)
 
 
-def write_imdb(root: Path, sizes: tuple[int, int, int] = (40, 60, 150), seed: int = 10) -> Path:
-    """``stanfordnlp/imdb`` (config ``plain_text``): splits train, test, unsupervised; ``text`` str, ``label`` neg/pos (-1 in unsupervised)."""
+def write_imdb(root: Path, sizes: tuple[int, int, int] = (40, 60, 150), seed: int = 10,
+               sentences: tuple[int, int] = (3, 8)) -> Path:
+    """``stanfordnlp/imdb`` (config ``plain_text``): splits train, test, unsupervised; ``text`` str, ``label`` neg/pos (-1 in unsupervised).
+
+    ``sentences``: sentences per review (low, high exclusive); (8, 13) gives the release's ~230 words a review.
+    """
     import datasets
 
     rng = np.random.default_rng(seed)
@@ -99,7 +103,7 @@ def write_imdb(root: Path, sizes: tuple[int, int, int] = (40, 60, 150), seed: in
     splits = {}
     for split, n in zip(("train", "test", "unsupervised"), sizes):
         labels = _balanced_labels(n, rng)
-        splits[split] = {"text": [_review(rng, int(y)) for y in labels],
+        splits[split] = {"text": [_review(rng, int(y), sentences) for y in labels],
                          "label": [-1] * n if split == "unsupervised" else labels.tolist()}
     return _write_hub_dataset(root, "stanfordnlp/imdb", "plain_text", "plain_text", splits, features)
 

@@ -39,19 +39,34 @@ class TokenizedCorpus:
         return np.diff(self.offsets)
 
 
+CHUNK = 50_000  # sentences per tokenizer call in tokenize_corpus
+
+
 def tokenize_corpus(docs: Sequence[Sequence[str]], tokenizer: TextTokenizer, max_len: int,
                     cache: Path | str | None = None) -> TokenizedCorpus:
-    """Tokenise documents of sentences (each truncated to ``max_len`` ids); load/save an ``.npz`` cache."""
+    """Tokenise documents of sentences (each truncated to ``max_len`` ids); load/save an ``.npz`` cache.
+
+    A cache is used only if its documents have the same numbers of sentences as ``docs`` (else it was written for
+    other data: it is recomputed and overwritten). Sentences are encoded in chunks of ``CHUNK`` so that the
+    tokenizer's per-token objects for a 500,000-sentence corpus never exist all at once.
+    """
+    doc_starts = np.concatenate([[0], np.cumsum([len(d) for d in docs])]).astype(np.int64)
     if cache is not None and Path(cache).exists():
         data = np.load(cache)
-        return TokenizedCorpus(data["ids"], data["offsets"], data["doc_starts"])
+        if np.array_equal(data["doc_starts"], doc_starts):
+            return TokenizedCorpus(data["ids"], data["offsets"], data["doc_starts"])
+        print(f"{cache} was written for other documents: tokenising again")
     sentences = [s for doc in docs for s in doc]
-    encoded = tokenizer.encode_batch(sentences)
-    lengths = np.array([min(len(e), max_len) for e in encoded], dtype=np.int64)
     dtype = np.int16 if tokenizer.vocab_size < 2 ** 15 else np.int32
-    ids = np.fromiter((t for e in encoded for t in e[:max_len]), dtype=dtype, count=int(lengths.sum()))
+    ids_parts, lengths_parts = [], []
+    for start in range(0, len(sentences), CHUNK):
+        encoded = tokenizer.encode_batch(sentences[start:start + CHUNK])
+        lengths = np.array([min(len(e), max_len) for e in encoded], dtype=np.int64)
+        ids_parts.append(np.fromiter((t for e in encoded for t in e[:max_len]), dtype=dtype, count=int(lengths.sum())))
+        lengths_parts.append(lengths)
+    lengths = np.concatenate(lengths_parts) if lengths_parts else np.zeros(0, dtype=np.int64)
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, dtype=dtype)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-    doc_starts = np.concatenate([[0], np.cumsum([len(d) for d in docs])])
     corpus = TokenizedCorpus(ids, offsets, doc_starts)
     if cache is not None:
         Path(cache).parent.mkdir(parents=True, exist_ok=True)
