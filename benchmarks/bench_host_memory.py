@@ -1,4 +1,4 @@
-"""Benchmark: peak host memory of the data loading of the image weeks and week 3 at the real dataset sizes (issue 26).
+"""Benchmark: peak host memory of the data loading of weeks 1-4, 6-9 and 12 at the real dataset sizes (issue 26).
 
 A free Colab VM has 12.7 GB of RAM, so each week's data section must stay well under it (goal: 8 GB). For
 each week this writes stand-ins of the real datasets *at their full size* (random pixels, the released
@@ -12,7 +12,7 @@ on a GPU machine the loaders add worker processes, whose memory is their own, an
 GPU leave host memory.
 
 Run: ``python benchmarks/bench_host_memory.py [--weeks 04,06] [--data DIR]`` (``--data`` keeps the
-stand-ins between runs; they take about 3.5 GB on disk).
+stand-ins between runs; they take about 6.5 GB on disk, ESM-2 650M included).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from typing import Callable
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 from tests.rehearsal import PATCHES  # noqa: E402  (the MD5 / split-size checks random stand-ins cannot pass)
-from tests.standins import images, text, weights  # noqa: E402
+from tests.standins import images, proteins, text, weights  # noqa: E402
 
 LIMIT_GB = 8.0
 # Week 5 is not here: in full its data section is week 1's STL10 train/test (read lazily), and its MoCo file's
@@ -45,6 +45,11 @@ FULL_SIZE: dict[str, Callable[[Path], object]] = {  # the released split sizes
     # IMDb's 25,000 / 25,000 / 50,000 reviews of about 230 words (8-12 sentences); week 3 pre-trains on unsupervised
     "imdb": lambda root: text.write_imdb(root, sizes=(25_000, 25_000, 50_000), sentences=(8, 13)),
     "bert_tokenizer": text.write_bert_tokenizer,
+    "esm2_650m": lambda root: proteins.write_esm2(root, "esm2_t33_650M_UR50D", embed_dim=1280),  # 2.6 GB, as released
+    # the three course chains and a small structural split: the notebook reads split items one at a time
+    "proteins": lambda root: (proteins.write_structural_split(root),
+                              [proteins.write_mmcif(root, pdb_id, length, seed=k)
+                               for k, (pdb_id, length) in enumerate(proteins.PDB_LENGTHS.items())]),
 }
 WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder, stand-ins, the cell after the data)
     "01": ("week01_autoencoder", ("stl10",), None),
@@ -55,6 +60,7 @@ WEEKS: dict[str, tuple[str, tuple[str, ...], str | None]] = {  # week -> (folder
     "07": ("week07_dino", ("pathmnist",), "class DINOHead("),
     "08": ("week08_masked_modeling", ("cifar10",), "def patchify("),
     "09": ("week09_clip_ood", ("cifar10", "cifar100"), "def load_clip("),
+    "12": ("week12_protein_lm", ("esm2_650m", "proteins"), "def mask_tokens("),  # includes loading ESM-2 650M
 }
 MODEL_CELL = re.compile(r"^class \w+\((nn\.Module|torch\.nn\.Module)\)", re.M)
 
