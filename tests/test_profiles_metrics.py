@@ -207,3 +207,17 @@ def test_every_full_expectation_states_its_direction(path):
         stated = note[note.index("Direction:"):].split()[1].rstrip(",.;:").lower()
         assert stated.startswith("two-sided" if two_sided else "one-sided"), (
             f"{path.parent.name} {name}: the note says {stated!r} but the spec is {'two' if two_sided else 'one'}-sided")
+
+
+def test_set_cpu_threads_follows_the_config_unless_omp_num_threads_is_set(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+        torch.set_num_threads(2)
+        assert utils.set_cpu_threads(None) == 2, "None keeps PyTorch's count"
+        assert utils.set_cpu_threads(1) == 1
+        monkeypatch.setenv("OMP_NUM_THREADS", "2")
+        torch.set_num_threads(2)
+        assert utils.set_cpu_threads(1) == 2, "an explicit OMP_NUM_THREADS wins"
+    finally:
+        torch.set_num_threads(before)

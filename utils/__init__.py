@@ -16,7 +16,7 @@ from .plotting import (plot_agreement, plot_attention_distances, plot_bars, plot
                        plot_roc, plot_schedules, plot_topk_probabilities, plot_tsne, show_attention, show_images,
                        show_matrices, show_neighbors, show_reconstructions)
 from .profiles import (Config, checkpoint_dir, get_device, get_profile, is_dry_run, make_config, profile_banner,
-                       set_seed)
+                       set_cpu_threads, set_seed)
 from .training import (History, ModelEMA, MovingAverage, adamw_warmup_cosine, cosine_schedule, count_parameters, define_param_groups, fit,
                        load_best, load_checkpoint, save_checkpoint, to_device, warmup_cosine_lambda)
 

@@ -89,6 +89,17 @@ def profile_banner(profile: str | None = None) -> str:
     return f"{banner}\n{line}"
 
 
+def set_cpu_threads(threads: int | None) -> int:
+    """Use ``threads`` CPU threads in PyTorch's operations (None: its default) unless ``OMP_NUM_THREADS`` is set; return the count.
+
+    For a week whose smoke model is too small to split its steps over threads (they mostly wait for each other).
+    An explicit ``OMP_NUM_THREADS`` wins, so a run can still be measured at another thread count.
+    """
+    if threads is not None and not os.environ.get("OMP_NUM_THREADS", "").strip():
+        torch.set_num_threads(threads)
+    return torch.get_num_threads()
+
+
 def get_device() -> torch.device:
     """Return the CUDA device when one is available, else the CPU."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
