@@ -129,6 +129,20 @@ def test_offline_downloads_raise_the_course_error(tmp_path, monkeypatch):
         robustness.load_open_clip("RN50-quickgelu", "yfcc15m")
 
 
+@pytest.mark.filterwarnings("ignore:for .* copying from a non-meta parameter")
+def test_open_clip_models_are_built_on_the_requested_device(tmp_path, monkeypatch):
+    # open_clip moves the model to the device before it reads the checkpoint: one host copy of ViT-H-14, not two
+    from tests.standins.weights import write_open_clip
+
+    monkeypatch.setenv("COURSE_DATA", str(tmp_path))
+    write_open_clip(tmp_path, "RN50-quickgelu", "yfcc15m")
+    net, preprocess, tokenizer = robustness.load_open_clip("RN50-quickgelu", "yfcc15m", torch.device("meta"))
+    assert {p.device.type for p in net.parameters()} == {"meta"} and not net.training
+    net, _, _ = robustness.load_open_clip("RN50-quickgelu", "yfcc15m")  # the default stays the CPU
+    assert {p.device.type for p in net.parameters()} == {"cpu"}
+    assert tokenizer(["a photo of a cat"]).shape == (1, 77) and callable(preprocess)
+
+
 def test_every_course_checkpoint_is_a_known_open_clip_tag():
     import open_clip
 

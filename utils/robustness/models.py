@@ -9,9 +9,10 @@ from torch import nn
 from ..weights import open_clip_model, timm_model, torchvision_model
 
 
-def load_open_clip(model: str, pretrained: str) -> tuple[nn.Module, Callable, Callable]:
-    """``(model, preprocess, tokenizer)`` of an open_clip checkpoint in evaluation mode (``utils.open_clip_model``)."""
-    net, preprocess, tokenizer = open_clip_model(model, pretrained)
+def load_open_clip(model: str, pretrained: str, device: torch.device | str = "cpu"
+                   ) -> tuple[nn.Module, Callable, Callable]:
+    """``(model, preprocess, tokenizer)`` of an open_clip checkpoint on ``device``, in eval mode (``utils.open_clip_model``)."""
+    net, preprocess, tokenizer = open_clip_model(model, pretrained, device)
     return net.eval(), preprocess, tokenizer
 
 
