@@ -1,9 +1,12 @@
 """Helpers for tests that execute notebooks (e.g. with a deliberately broken method)."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 from nbclient import NotebookClient
@@ -11,6 +14,15 @@ from nbclient.exceptions import CellExecutionError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]  # kernels start without their TCP warning on the console
+
+
+def import_benchmark(name: str) -> ModuleType:
+    """``benchmarks/<name>.py`` imported as the module ``name`` (benchmarks are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def solution_path(week: str) -> Path:

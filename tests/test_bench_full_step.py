@@ -5,23 +5,17 @@ no figure on the day a GPU is lent. Here every week's builder runs on the CPU at
 largest pretrained architectures (week 6's ViT-B teacher, week 12's ESM-2 650M) built with one block, and each
 row must take one training or inference step without error.
 """
-import importlib.util
-import sys
 
 import pytest
 import torch
 
-from tests.nbtools import REPO_ROOT
+from tests.nbtools import import_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("bench_full_step", REPO_ROOT / "benchmarks" / "bench_full_step.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_full_step"] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("bench_full_step")
 
 
 def test_every_week_with_a_notebook_has_a_row(bench):

@@ -7,23 +7,17 @@ without a writer, or a ``LOADS`` snippet reading a name that the cells it runs a
 """
 import ast
 import builtins
-import importlib.util
-import sys
 
 import nbformat
 import pytest
 
-from tests.nbtools import REPO_ROOT
+from tests.nbtools import REPO_ROOT, import_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("bench_host_memory", REPO_ROOT / "benchmarks" / "bench_host_memory.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_host_memory"] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("bench_host_memory")
 
 
 def cells_run(bench, week: str) -> list[str]:
