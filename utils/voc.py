@@ -47,7 +47,7 @@ def voc_masks(image_set: str = "val", size: int = 224, limit: int | None = None
     images, fg, valid = [], [], []
     for i in range(n):
         image, target = data[i]
-        x = torch.from_numpy(np.asarray(image.convert("RGB"), dtype=np.uint8)).permute(2, 0, 1)[None].float()
+        x = torch.from_numpy(np.array(image.convert("RGB"), dtype=np.uint8)).permute(2, 0, 1)[None].float()
         images.append(F.interpolate(x, size=(size, size), mode="bilinear", antialias=True,
                                     align_corners=False).round().clamp(0, 255).to(torch.uint8)[0])
         labels = torch.from_numpy(np.asarray(target, dtype=np.uint8).copy())[None, None].float()
