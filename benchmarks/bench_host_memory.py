@@ -21,13 +21,13 @@ stand-ins between runs; they take about 11 GB on disk, ESM-2 650M and ViT-H-14 i
 from __future__ import annotations
 
 import argparse
-import textwrap
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 from typing import Callable
@@ -49,10 +49,10 @@ FULL_SIZE: dict[str, Callable[[Path], object]] = {  # the released split sizes
     "imdb": lambda root: text.write_imdb(root, sizes=(25_000, 25_000, 50_000), sentences=(8, 13)),
     "bert_tokenizer": text.write_bert_tokenizer,
     "esm2_650m": lambda root: proteins.write_esm2(root, "esm2_t33_650M_UR50D", embed_dim=1280),  # 2.6 GB, as released
-    # the three course chains and a small structural split: the notebook reads split items one at a time
     "vit_h14": lambda root: weights.write_open_clip(root, "ViT-H-14", "laion2b_s32b_b79k"),  # 3.9 GB, as released
     "voc_val": lambda root: week11.write_voc2012(root, counts={"val": 1_449}),  # VOC 2012's segmentation val split
     "vit_b16_dino": lambda root: weights.write_timm_vit_b16(root, "vit_base_patch16_224.dino"),
+    # the three course chains and a small structural split: the notebook reads split items one at a time
     "proteins": lambda root: (proteins.write_structural_split(root),
                               [proteins.write_mmcif(root, pdb_id, length, seed=k)
                                for k, (pdb_id, length) in enumerate(proteins.PDB_LENGTHS.items())]),
@@ -79,7 +79,7 @@ LOADS: dict[str, dict[str, str]] = {
               model = robustness.load_open_clip("ViT-H-14", "laion2b_s32b_b79k", {device})[0]""")
            for label, device in [("ViT-H-14 on the CPU", "DEVICE"),
                                  ("ViT-H-14 on a GPU (meta)", "torch.device('meta')")]},
-    "11": {"then its k-NN sets and a ViT-B/16": textwrap.dedent("""
+    "11": {"+ k-NN sets, ViT-B/16": textwrap.dedent("""
               knn_sets = objects.knn_datasets(PROFILE, cfg.image_size, SEED)  # PathMNIST, padded per item
               model = load_model(cfg.knn_models["DINO ViT-B/16"], trained, cfg.mean, cfg.std).to(DEVICE)""")},
 }

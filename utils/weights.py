@@ -35,7 +35,7 @@ def open_clip_model(model: str, pretrained: str, device: torch.device | str = "c
     """``(model, preprocess, tokenizer)`` on ``device``, from ``<data>/open_clip/<model>_<tag>.bin`` if it is there.
 
     open_clip moves the model to ``device`` before it reads the checkpoint, so on a GPU the host holds one copy of
-    the weights, not two (ViT-H-14: 4.4 GB of host memory instead of 8.1 GB, ``benchmarks/bench_host_memory.py``).
+    the weights, not two (ViT-H-14: 4.6 GB of host memory instead of 8.3 GB, ``benchmarks/bench_host_memory.py``).
     """
     import open_clip
 
